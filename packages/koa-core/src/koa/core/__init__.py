@@ -1,0 +1,47 @@
+"""koa-core: the Koa web framework for Python's asyncio, served by aiohttp.
+
+    from koa.core import Koa, Context, Next
+
+    app = Koa()
+
+    async def hello(ctx: Context, next: Next) -> None:
+        ctx.body = "Hello, world"
+
+    app.use(hello)
+    app.run(port=3000)
+"""
+
+from .__about__ import __version__
+from ._body import UNSET
+from ._server import ServerHandle, make_server
+from .application import Koa, current_context
+from .compose import compose
+from .context import Context
+from .cookies import CookieError, Cookies, Keygrip
+from .errors import HttpError, create_error, is_http_error
+from .request import Request
+from .response import Response
+from .statuses import STATUS_CODES
+from .types import Middleware, Next
+
+__all__ = [
+    "STATUS_CODES",
+    "UNSET",
+    "Context",
+    "CookieError",
+    "Cookies",
+    "HttpError",
+    "Keygrip",
+    "Koa",
+    "Middleware",
+    "Next",
+    "Request",
+    "Response",
+    "ServerHandle",
+    "__version__",
+    "compose",
+    "create_error",
+    "current_context",
+    "is_http_error",
+    "make_server",
+]

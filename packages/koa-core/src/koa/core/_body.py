@@ -1,0 +1,111 @@
+"""What a response body can be, and how each kind becomes bytes."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import io
+import json
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+from typing import Any
+
+from aiohttp import StreamReader
+
+__all__ = ["UNSET", "close_stream", "dump_json", "is_stream", "iterate_stream"]
+
+
+class _Unset:
+    """The type of :data:`UNSET`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: A body that was never set (JavaScript's ``undefined``); ``None`` is ``null``.
+UNSET: Any = _Unset()
+
+CHUNK_SIZE = 64 * 1024
+_pending_closes: set[asyncio.Task[Any]] = set()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    to_json = getattr(value, "to_json", None)
+    if callable(to_json):
+        return to_json()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_json_default)
+
+
+def dump_json(value: Any) -> bytes:
+    """Compact JSON, as ``JSON.stringify`` writes it, in UTF-8."""
+    return _encoder.encode(value).encode("utf-8")
+
+
+def is_stream(value: Any) -> bool:
+    """Whether *value* is a body that is streamed: an async iterable, an aiohttp
+    stream reader, or a binary file object."""
+    return (
+        isinstance(value, (StreamReader, io.IOBase))
+        or hasattr(value, "__aiter__")
+        or (hasattr(value, "read") and not isinstance(value, (str, bytes, dict, list)))
+    )
+
+
+async def iterate_stream(body: Any) -> AsyncIterator[bytes]:
+    """Yield the chunks of a stream body as bytes."""
+    if isinstance(body, StreamReader):
+        async for chunk in body.iter_chunked(CHUNK_SIZE):
+            yield chunk
+    elif hasattr(body, "__aiter__"):
+        async for chunk in body:
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+    else:
+        loop = asyncio.get_running_loop()
+        while True:
+            chunk = await loop.run_in_executor(None, body.read, CHUNK_SIZE)
+            if not chunk:
+                break
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+
+
+async def close_stream(body: Any) -> None:
+    """Release a stream body: ``aclose()`` or ``close()`` it."""
+    aclose = getattr(body, "aclose", None)
+    if aclose is not None:
+        await aclose()
+        return
+    close = getattr(body, "close", None)
+    if close is not None:
+        result = close()
+        if asyncio.iscoroutine(result):
+            await result
+
+
+def destroy_stream(body: Any) -> None:
+    """Release a stream body from synchronous code (a body that was replaced)."""
+    if hasattr(body, "aclose"):
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        task = loop.create_task(close_stream(body))
+        _pending_closes.add(task)
+        task.add_done_callback(_pending_closes.discard)
+        return
+    close = getattr(body, "close", None)
+    if close is not None and not asyncio.iscoroutinefunction(close):
+        close()

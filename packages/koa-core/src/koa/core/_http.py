@@ -1,0 +1,144 @@
+"""Small HTTP algorithms Koa takes from npm packages: fresh, vary, encodeurl,
+escape-html and content-disposition."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import quote
+
+__all__ = ["content_disposition", "encode_url", "escape_html", "is_fresh", "vary_append"]
+
+_NO_CACHE = re.compile(r"(?:^|,)\s*?no-cache\s*?(?:,|$)")
+
+
+def _http_date(value: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def is_fresh(
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    cache_control: str | None,
+    etag: str | None,
+    last_modified: str | None,
+) -> bool:
+    """RFC 7232 freshness of a response, as Node's ``fresh`` computes it."""
+    if not if_modified_since and not if_none_match:
+        return False
+    if cache_control and _NO_CACHE.search(cache_control):
+        return False
+    if if_none_match and if_none_match != "*":
+        if not etag:
+            return False
+        matches = (m.strip() for m in if_none_match.split(","))
+        if not any(m == etag or m == "W/" + etag or "W/" + m == etag for m in matches):
+            return False
+    if if_modified_since:
+        if not last_modified:
+            return False
+        modified, since = _http_date(last_modified), _http_date(if_modified_since)
+        if modified is None or since is None:
+            return False
+        try:
+            if not modified <= since:
+                return False
+        except TypeError:  # naive vs aware datetimes from odd date strings
+            return False
+    return True
+
+
+def vary_append(header: str, fields: Iterable[str]) -> str:
+    """Append *fields* to a Vary header value, without duplicates."""
+    if header.strip() == "*":
+        return "*"
+    values = [v.strip() for v in header.split(",") if v.strip()]
+    lowered = {v.lower() for v in values}
+    for field in fields:
+        for name in field.split(","):
+            name = name.strip()
+            if not name:
+                continue
+            if name == "*":
+                return "*"
+            if name.lower() not in lowered:
+                values.append(name)
+                lowered.add(name.lower())
+    return ", ".join(values)
+
+
+_ENCODE_CHARS = re.compile(
+    r"(?:[^\x21\x23-\x3B\x3D\x3F-\x5F\x61-\x7A\x7C\x7E]|%(?:[^0-9A-Fa-f]|[0-9A-Fa-f][^0-9A-Fa-f]|$))+"
+)
+_ENCODE_URI_SAFE = ";,/?:@&=+$-_.!~*'()#"
+
+
+def encode_url(url: str) -> str:
+    """Percent-encode what a URL may not contain (spaces, non-ASCII, CR/LF, ``<>``)
+    while leaving existing ``%XX`` escapes alone (Node's ``encodeurl``)."""
+    return _ENCODE_CHARS.sub(
+        lambda m: quote(m.group(0), safe=_ENCODE_URI_SAFE, errors="replace"), url
+    )
+
+
+_HTML_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+)
+
+
+def escape_html(text: str) -> str:
+    """Escape ``& < > " '`` for HTML."""
+    return text.translate(_HTML_ESCAPES)
+
+
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_TEXT = re.compile(r"^[\x20-\x7e\x80-\xff]+$")
+_NON_LATIN1 = re.compile(r"[^\x20-\x7e\xa0-\xff]")
+_HEX_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_ATTR_CHAR_SAFE = "!"
+
+
+def _qstring(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _ustring(value: str) -> str:
+    return "UTF-8''" + quote(value.encode("utf-8"), safe=_ATTR_CHAR_SAFE)
+
+
+def content_disposition(
+    filename: str | None = None, *, type: str = "attachment", fallback: str | bool = True
+) -> str:
+    """A Content-Disposition value (RFC 6266 / RFC 5987), as Node's
+    ``content-disposition`` builds it: only the basename is used, a Latin-1
+    fallback name is added for non-Latin-1 names unless ``fallback=False``."""
+    if not isinstance(type, str) or not _TOKEN.match(type):
+        raise TypeError("invalid type")
+    result = type.lower()
+    if filename is None:
+        return result
+    if not isinstance(fallback, (str, bool)):
+        raise TypeError("fallback must be a string or boolean")
+    if isinstance(fallback, str) and _NON_LATIN1.search(fallback):
+        raise TypeError("fallback must be ISO-8859-1 string")
+    name = posixpath.basename(filename)
+    is_quoted_string = bool(_TEXT.match(name))
+    if isinstance(fallback, str):
+        fallback_name: str | None = posixpath.basename(fallback)
+    else:
+        fallback_name = _NON_LATIN1.sub("?", name) if fallback else None
+    has_fallback = fallback_name is not None and fallback_name != name
+    params: dict[str, str] = {}
+    if has_fallback or not is_quoted_string or _HEX_ESCAPE.search(name):
+        params["filename*"] = _ustring(name)
+    if is_quoted_string or has_fallback:
+        params["filename"] = _qstring(fallback_name if has_fallback and fallback_name else name)
+    for key in sorted(params):
+        result += f"; {key}={params[key]}"
+    return result

@@ -1,0 +1,97 @@
+"""Koa's ``respond()``: turn the finished context into an aiohttp response."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from multidict import CIMultiDict
+
+from ._body import UNSET, close_stream, is_stream, iterate_stream
+from .response import TEXT
+from .statuses import EMPTY_STATUSES
+
+if TYPE_CHECKING:
+    from .context import Context
+
+__all__ = ["respond"]
+
+
+def _headers(ctx: Context) -> CIMultiDict[str]:
+    return CIMultiDict(ctx.response.wire_headers())
+
+
+async def respond(ctx: Context) -> web.StreamResponse:
+    """Write the response Koa-style; returns the aiohttp response to hand back."""
+    response = ctx.response
+    if ctx.respond is False:
+        return response.res
+    if response.header_sent:
+        return await _finish_flushed(ctx)
+
+    status = response._status
+    reason = response._message or response.message
+    body = response._body
+
+    if status in EMPTY_STATUSES:
+        response.body = None
+        return web.Response(status=status, reason=reason, headers=_headers(ctx))
+
+    if ctx.request.method == "HEAD":
+        headers = response._headers
+        if "content-length" not in headers:
+            length = response.length
+            if isinstance(length, int):
+                headers["content-length"] = ("Content-Length", length)
+        if body is not UNSET and body is not None and is_stream(body):
+            await close_stream(body)
+        return web.Response(status=status, reason=reason, headers=_headers(ctx))
+
+    if body is UNSET or body is None:
+        if response._explicit_null_body:
+            for name in ("content-type", "transfer-encoding"):
+                response._headers.pop(name, None)
+            response._headers["content-length"] = ("Content-Length", 0)
+            return web.Response(status=status, reason=reason, headers=_headers(ctx))
+        text = (reason or str(status)).encode("utf-8")
+        response._headers["content-type"] = ("Content-Type", TEXT)
+        response._headers["content-length"] = ("Content-Length", len(text))
+        return web.Response(body=text, status=status, reason=reason, headers=_headers(ctx))
+
+    encoded = response.encoded_body()
+    if encoded is not None:
+        headers = _headers(ctx)
+        headers.pop("Transfer-Encoding", None)
+        return web.Response(body=encoded, status=status, reason=reason, headers=headers)
+
+    stream = web.StreamResponse(status=status, reason=reason, headers=_headers(ctx))
+    response._res = stream
+    await _pipe(ctx, stream, body)
+    return stream
+
+
+async def _pipe(ctx: Context, stream: web.StreamResponse, body: object) -> None:
+    try:
+        await stream.prepare(ctx.req)
+        async for chunk in iterate_stream(body):
+            if chunk:
+                await stream.write(chunk)
+        await stream.write_eof()
+    finally:
+        await close_stream(body)
+
+
+async def _finish_flushed(ctx: Context) -> web.StreamResponse:
+    """Headers went out with ``flush_headers()``: write whatever body there is."""
+    response = ctx.response
+    stream = response.res
+    body = response._body
+    if ctx.request.method != "HEAD" and response._status not in EMPTY_STATUSES:
+        encoded = response.encoded_body()
+        if encoded is not None:
+            await stream.write(encoded)
+        elif body is not UNSET and body is not None and is_stream(body):
+            await _pipe(ctx, stream, body)
+            return stream
+    await stream.write_eof()
+    return stream

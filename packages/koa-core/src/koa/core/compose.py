@@ -1,0 +1,90 @@
+"""koa-compose: run middleware as an onion, each one around the next."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from .types import Middleware, Next
+
+if TYPE_CHECKING:
+    from .context import Context
+
+__all__ = ["compose", "ensure_async"]
+
+
+def ensure_async(fn: Callable[..., Any]) -> Middleware:
+    """*fn* itself when it is an ``async def``; otherwise a wrapper that calls it
+    and awaits its result when that is awaitable (Koa accepts plain functions
+    that return a promise, or nothing)."""
+    if inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(
+        getattr(fn, "__call__", None)  # noqa: B004 - async callable objects
+    ):
+        return fn
+    if not callable(fn):
+        raise TypeError(f"middleware must be a function! got {fn!r}")
+
+    async def call(ctx: Context, next: Next) -> Any:
+        result = fn(ctx, next)
+        if inspect.isawaitable(result):
+            return await result
+        return result
+
+    call.__name__ = getattr(fn, "__name__", "middleware")
+    return call
+
+
+def _flatten(middleware: Iterable[Any]) -> list[Any]:
+    flat: list[Any] = []
+    for item in middleware:
+        if isinstance(item, (list, tuple)):
+            flat.extend(_flatten(item))
+        else:
+            flat.append(item)
+    return flat
+
+
+class _NextCalledTwice(RuntimeError):
+    pass
+
+
+def compose(
+    middleware: Iterable[Middleware],
+) -> Callable[[Context, Next | None], Awaitable[Any]]:
+    """Compose *middleware* into one middleware.
+
+    The result is called as ``await composed(ctx)`` or, being a middleware
+    itself, ``await composed(ctx, next)``: after the last middleware it calls
+    that outer ``next``. Nested lists are flattened; anything not callable is a
+    :class:`TypeError` now, not at request time. Calling ``next()`` twice in one
+    middleware raises ``RuntimeError("next() called multiple times")``; errors
+    propagate to the caller. The input list is copied, never mutated.
+    """
+    if isinstance(middleware, (str, bytes)) or not isinstance(middleware, Iterable):
+        raise TypeError("Middleware stack must be a list!")
+    stack = _flatten(middleware)
+    for fn in stack:
+        if not callable(fn):
+            raise TypeError(f"Middleware must be composed of functions! got {fn!r}")
+    chain = tuple(ensure_async(fn) for fn in stack)
+    length = len(chain)
+
+    async def composed(ctx: Context, next: Next | None = None) -> Any:
+        index = -1
+
+        async def dispatch(i: int) -> Any:
+            nonlocal index
+            if i <= index:
+                raise RuntimeError("next() called multiple times")
+            index = i
+            if i < length:
+                return await chain[i](ctx, partial(dispatch, i + 1))
+            if next is not None:
+                return await next()
+            return None
+
+        return await dispatch(0)
+
+    return composed

@@ -1,0 +1,222 @@
+"""Cookies with the semantics of pillarjs/cookies and keygrip (what Koa uses).
+
+Signed cookies are compatible with Koa's: the signature cookie ``<name>.sig``
+holds the url-safe base64 HMAC-SHA1 of ``"<name>=<value>"`` without padding,
+made with the first of ``app.keys`` and verified against all of them (key
+rotation), so a Node Koa service and a Python one with the same keys read each
+other's signed cookies.
+
+``max_age`` is in **seconds** (or a :class:`~datetime.timedelta`), the Python
+convention; Koa's ``maxAge`` is in milliseconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from email.utils import formatdate
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .context import Context
+
+__all__ = ["CookieError", "Cookies", "Keygrip"]
+
+_FIELD_CONTENT = re.compile(r"^[\t\x20-\x7e\x80-\xff]+$")
+_RESTRICTED_NAME = re.compile(r"[;=]")
+_SAME_SITE = {"strict", "lax", "none"}
+_PRIORITY = {"low", "medium", "high"}
+
+
+class CookieError(ValueError):
+    """A cookie name, value or option that cannot be sent safely."""
+
+
+class Keygrip:
+    """Sign and verify data with a rotating list of keys (keygrip, HMAC-SHA1).
+
+    The first key signs; every key verifies, so old keys can be phased out.
+    """
+
+    __slots__ = ("_keys",)
+
+    def __init__(self, keys: Sequence[str | bytes]) -> None:
+        if not keys:
+            raise ValueError("Keygrip needs at least one key")
+        self._keys = [k.encode() if isinstance(k, str) else bytes(k) for k in keys]
+
+    @staticmethod
+    def _digest(key: bytes, data: str) -> str:
+        mac = hmac.new(key, data.encode("utf-8"), hashlib.sha1).digest()
+        return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
+
+    def sign(self, data: str) -> str:
+        """The signature of *data* with the first key."""
+        return self._digest(self._keys[0], data)
+
+    def index(self, data: str, digest: str) -> int:
+        """The index of the key that made *digest*, or -1."""
+        for i, key in enumerate(self._keys):
+            if hmac.compare_digest(self._digest(key, data), digest):
+                return i
+        return -1
+
+    def verify(self, data: str, digest: str) -> bool:
+        """Whether one of the keys made *digest*."""
+        return self.index(data, digest) > -1
+
+
+@lru_cache(maxsize=128)
+def _pattern(name: str) -> re.Pattern[str]:
+    return re.compile("(?:^|;) *" + re.escape(name) + "=([^;]*)")
+
+
+def _check(value: str, what: str) -> None:
+    if not _FIELD_CONTENT.match(value):
+        raise CookieError(f"option {what} is invalid")
+
+
+class Cookies:
+    """``ctx.cookies``: read request cookies and add ``Set-Cookie`` headers."""
+
+    __slots__ = ("_ctx", "keys", "secure")
+
+    def __init__(self, ctx: Context, keys: Keygrip | None, secure: bool) -> None:
+        self._ctx = ctx
+        self.keys = keys
+        self.secure = secure
+
+    def get(self, name: str, *, signed: bool = False) -> str | None:
+        """The value of cookie *name* sent by the client, or ``None``.
+
+        With ``signed=True`` the value is returned only if ``<name>.sig`` holds a
+        valid signature; an invalid one is cleared, and one made with an old key
+        is re-signed with the current key.
+        """
+        header = self._ctx.request.get("Cookie")
+        if not header:
+            return None
+        match = _pattern(name).search(header)
+        if not match:
+            return None
+        value = match.group(1)
+        if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+            value = value[1:-1]
+        if not signed:
+            return value
+        sig_name = name + ".sig"
+        remote = self.get(sig_name)
+        if not remote:
+            return None
+        if self.keys is None:
+            raise CookieError(".keys required for signed cookies")
+        data = f"{name}={value}"
+        index = self.keys.index(data, remote)
+        if index < 0:
+            self.set(sig_name, None, path="/", signed=False)
+            return None
+        if index:
+            self.set(sig_name, self.keys.sign(data), signed=False)
+        return value
+
+    def set(
+        self,
+        name: str,
+        value: str | None = None,
+        *,
+        max_age: float | timedelta | None = None,
+        expires: datetime | None = None,
+        path: str | None = "/",
+        domain: str | None = None,
+        secure: bool | None = None,
+        http_only: bool = True,
+        same_site: bool | Literal["strict", "lax", "none"] = False,
+        partitioned: bool = False,
+        priority: Literal["low", "medium", "high"] | None = None,
+        overwrite: bool = False,
+        signed: bool | None = None,
+    ) -> Cookies:
+        """Add a ``Set-Cookie`` header (and ``<name>.sig`` when signed).
+
+        A ``None`` or empty *value* deletes the cookie (expires in 1970).
+        ``signed`` defaults to whether the app has ``keys``. ``secure`` defaults
+        to whether the request came over HTTPS; asking for a secure cookie over
+        plain HTTP raises :class:`CookieError`, as Koa does. ``overwrite``
+        removes earlier ``Set-Cookie`` headers of the same name.
+        """
+        if not _FIELD_CONTENT.match(name) or _RESTRICTED_NAME.search(name):
+            raise CookieError("argument name is invalid")
+        if value and (not _FIELD_CONTENT.match(value) or ";" in value):
+            raise CookieError("argument value is invalid")
+        if path:
+            _check(path, "path")
+        if domain:
+            _check(domain, "domain")
+        if isinstance(same_site, str) and same_site.lower() not in _SAME_SITE:
+            raise CookieError("option sameSite is invalid")
+        if priority is not None and str(priority).lower() not in _PRIORITY:
+            raise CookieError("option priority is invalid")
+        if secure and not self.secure:
+            raise CookieError("Cannot send secure cookie over unencrypted connection")
+        if signed is None:
+            signed = self.keys is not None
+        if signed and self.keys is None:
+            raise CookieError(".keys required for signed cookies")
+
+        if not value:
+            value, expires_at = "", 0.0
+        elif max_age is not None:
+            seconds = max_age.total_seconds() if isinstance(max_age, timedelta) else max_age
+            if seconds != seconds or seconds in (float("inf"), float("-inf")):
+                raise CookieError("option maxAge is invalid")
+            expires_at = time.time() + seconds
+        else:
+            expires_at = expires.timestamp() if expires is not None else -1.0
+
+        attributes = ""
+        if path:
+            attributes += "; path=" + path
+        if expires_at >= 0 or (not value):
+            attributes += "; expires=" + formatdate(max(expires_at, 0), usegmt=True)
+        if domain:
+            attributes += "; domain=" + domain
+        if priority:
+            attributes += "; priority=" + priority.lower()
+        if same_site:
+            attributes += "; samesite=" + ("strict" if same_site is True else same_site.lower())
+        if self.secure if secure is None else secure:
+            attributes += "; secure"
+        if http_only:
+            attributes += "; httponly"
+        if partitioned:
+            attributes += "; partitioned"
+
+        headers = self._set_cookie_headers()
+        self._push(headers, name, f"{name}={value}{attributes}", overwrite)
+        if signed:
+            assert self.keys is not None
+            sig = self.keys.sign(f"{name}={value}")
+            self._push(headers, name + ".sig", f"{name}.sig={sig}{attributes}", overwrite)
+        self._ctx.response.set("Set-Cookie", headers)
+        return self
+
+    def _set_cookie_headers(self) -> list[str]:
+        current = self._ctx.response.get("Set-Cookie")
+        if current is None:
+            return []
+        if isinstance(current, list):
+            return [str(v) for v in current]
+        return [str(current)]
+
+    @staticmethod
+    def _push(headers: list[str], name: str, line: str, overwrite: bool) -> None:
+        if overwrite:
+            prefix = name + "="
+            headers[:] = [h for h in headers if not h.startswith(prefix)]
+        headers.append(line)

@@ -1,0 +1,511 @@
+"""``ctx.request``: Koa's Request, over an aiohttp request.
+
+URL parts come from aiohttp's *raw* request target, so ``path``,
+``querystring`` and ``url`` are undecoded, as in Koa. Header access is
+case-insensitive. Values that cost something to compute (``query``, ``ip``)
+are computed once per request, on first use.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
+from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
+
+from aiohttp.web_request import BaseRequest
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from . import _negotiation as negotiation
+from ._http import is_fresh
+from ._mime import type_is
+
+if TYPE_CHECKING:
+    from asyncio import Transport
+
+    from .application import Koa
+    from .context import Context
+    from .response import Response
+
+__all__ = ["Request", "parse_query", "stringify_query"]
+
+QueryValue = str | list[str]
+_IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+_UNSET: Any = object()
+
+
+def parse_query(querystring: str) -> dict[str, QueryValue]:
+    """Parse a query string as Koa does (URLSearchParams: ``+`` is a space, no
+    nesting; a repeated key gives a list; ``a`` and ``a=`` give ``""``)."""
+    query: dict[str, QueryValue] = {}
+    for key, value in parse_qsl(querystring, keep_blank_values=True):
+        current = query.get(key)
+        if current is None:
+            query[key] = value
+        elif isinstance(current, list):
+            current.append(value)
+        else:
+            query[key] = [current, value]
+    return query
+
+
+def _query_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return ""
+
+
+def _encode(text: str) -> str:
+    return quote_plus(text, safe="*").replace("~", "%7E")
+
+
+def stringify_query(query: Mapping[str, Any]) -> str:
+    """Serialise a flat mapping: lists become repeated keys, other non-scalar
+    values an empty value (Koa's ``ctx.query =``)."""
+    parts = []
+    for key, value in query.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        parts.extend(f"{_encode(str(key))}={_encode(_query_value(v))}" for v in values)
+    return "&".join(parts)
+
+
+def _strip_userinfo(host: str) -> str:
+    host = host.rsplit("@", 1)[1]
+    if not host or any(c in host for c in "/?#\\ \t"):
+        return ""
+    return host
+
+
+def _flat(args: tuple[str | Sequence[str], ...]) -> list[str]:
+    if len(args) == 1 and not isinstance(args[0], str):
+        return list(args[0])
+    return [a for a in args if isinstance(a, str)]
+
+
+class Request:
+    """The incoming request, with Koa's API (``ctx.request``)."""
+
+    __slots__ = (
+        "__dict__",
+        "_headers",
+        "_ip",
+        "_method",
+        "_query",
+        "_query_key",
+        "_url",
+        "app",
+        "ctx",
+        "original_url",
+        "req",
+        "response",
+    )
+
+    app: Koa
+    ctx: Context
+    response: Response
+    req: BaseRequest
+    #: The request target as received; never changes when ``url`` is rewritten.
+    original_url: str
+
+    def __init__(self, app: Koa, ctx: Context, req: BaseRequest) -> None:
+        self.app = app
+        self.ctx = ctx
+        self.req = req
+        self.original_url = self._url = req.raw_path
+        self._method = req.method
+        self._headers: CIMultiDictProxy[str] = req.headers
+        self._query_key: str | None = None
+        self._query: dict[str, QueryValue] = {}
+        self._ip: str = _UNSET
+
+    # -- headers -------------------------------------------------------------
+
+    @property
+    def headers(self) -> CIMultiDictProxy[str]:
+        """The request headers (case-insensitive). Assign a mapping to replace them."""
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: Mapping[str, str]) -> None:
+        self._headers = CIMultiDictProxy(CIMultiDict(value))
+
+    header = headers
+
+    def get(self, field: str) -> str:
+        """A request header's value, ``""`` when absent. ``Referer`` and
+        ``Referrer`` are the same header here."""
+        lowered = field.lower()
+        if lowered in ("referer", "referrer"):
+            return self._headers.get("Referrer") or self._headers.get("Referer") or ""
+        return self._headers.get(field, "")
+
+    # -- method and URL ------------------------------------------------------
+
+    @property
+    def method(self) -> str:
+        """The request method; assignable (method override)."""
+        return self._method
+
+    @method.setter
+    def method(self, value: str) -> None:
+        self._method = value
+
+    @property
+    def url(self) -> str:
+        """The request target (path and query), undecoded; assignable to rewrite
+        the routing target (``original_url`` keeps the original)."""
+        return self._url
+
+    @url.setter
+    def url(self, value: str) -> None:
+        self._url = value
+
+    def _split(self) -> tuple[str, str]:
+        url = self._url
+        if url.startswith("/"):
+            path, _, query = url.partition("?")
+            return path, query.partition("#")[0]
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return url, ""
+        return parts.path, parts.query
+
+    def _join(self, path: str, query: str) -> None:
+        if self._url.startswith("/") or not self._url:
+            self._url = path + ("?" + query if query else "")
+            return
+        parts = urlsplit(self._url)
+        self._url = urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+    @property
+    def path(self) -> str:
+        """The URL path, not percent-decoded; assignable (keeps the query)."""
+        return self._split()[0]
+
+    @path.setter
+    def path(self, value: str) -> None:
+        current, query = self._split()
+        if current != value:
+            self._join(value, query)
+
+    @property
+    def querystring(self) -> str:
+        """The raw query string without ``?``; assignable."""
+        url = self._url
+        index = url.find("?")
+        if index < 0:
+            return ""
+        if url.startswith("/"):
+            return url[index + 1 :].partition("#")[0]
+        return self._split()[1]
+
+    @querystring.setter
+    def querystring(self, value: str) -> None:
+        path, current = self._split()
+        if current != value:
+            self._join(path, value)
+
+    @property
+    def search(self) -> str:
+        """``"?" + querystring``, or ``""``; assignable with or without ``?``."""
+        qs = self.querystring
+        return "?" + qs if qs else ""
+
+    @search.setter
+    def search(self, value: str) -> None:
+        self.querystring = value[1:] if value.startswith("?") else value
+
+    @property
+    def query(self) -> dict[str, QueryValue]:
+        """The parsed query string: ``str`` values, ``list[str]`` for repeated
+        keys. The same dict is returned until the query string changes, so
+        changes made to it stick. Assign a mapping to rewrite the query string."""
+        qs = self.querystring
+        if qs != self._query_key:
+            self._query = parse_query(qs)
+            self._query_key = qs
+        return self._query
+
+    @query.setter
+    def query(self, value: Mapping[str, Any]) -> None:
+        self.querystring = stringify_query(value)
+
+    @property
+    def origin(self) -> str | None:
+        """The ``Origin`` request header, or ``None`` (Koa 3: not protocol+host)."""
+        return self._headers.get("Origin")
+
+    @property
+    def href(self) -> str:
+        """The full URL: protocol, host and ``original_url``."""
+        original = self.original_url
+        if original[:7].lower() == "http://" or original[:8].lower() == "https://":
+            return original
+        return f"{self.protocol}://{self.host}{original}"
+
+    @property
+    def URL(self) -> URL | None:  # noqa: N802 - Koa's name
+        """The request URL parsed (``yarl.URL``), or ``None`` when it cannot be."""
+        try:
+            original = self.original_url
+            if original[:7].lower() == "http://" or original[:8].lower() == "https://":
+                return URL(original)
+            return URL(f"{self.protocol}://{self.host}{original}")
+        except (ValueError, TypeError):
+            return None
+
+    # -- host and protocol ---------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        """``Host`` (with port); ``X-Forwarded-Host`` when ``app.proxy`` is on.
+        User info (``user@``) is dropped; ``""`` when there is no host."""
+        host = ""
+        if self.app.proxy:
+            forwarded = self._headers.get("X-Forwarded-Host")
+            if forwarded:
+                host = forwarded.split(",", 1)[0].strip()
+        if not host:
+            host = self._headers.get("Host", "")
+        if "@" in host:
+            host = _strip_userinfo(host)
+        return host
+
+    @property
+    def hostname(self) -> str:
+        """``host`` without the port; IPv6 literals normalised, invalid ones ``""``."""
+        host = self.host
+        if not host:
+            return ""
+        if host.startswith("["):
+            end = host.find("]")
+            rest = host[end + 1 :] if end > 0 else ""
+            if end < 0 or (rest and not (rest.startswith(":") and rest[1:].isdigit())):
+                return ""
+            try:
+                return "[" + ipaddress.IPv6Address(host[1:end]).compressed + "]"
+            except ValueError:
+                return ""
+        return host.split(":", 1)[0]
+
+    @property
+    def protocol(self) -> str:
+        """``"https"`` over TLS; with ``app.proxy``, ``X-Forwarded-Proto``; else ``"http"``."""
+        if self.req.secure:
+            return "https"
+        if self.app.proxy:
+            proto = self._headers.get("X-Forwarded-Proto")
+            if proto:
+                return proto.split(",", 1)[0].strip().lower() or "http"
+        return "http"
+
+    @property
+    def secure(self) -> bool:
+        """Whether ``protocol`` is ``https``."""
+        return self.protocol == "https"
+
+    @property
+    def ips(self) -> list[str]:
+        """With ``app.proxy``, the addresses in ``app.proxy_ip_header`` (client
+        first, the last ``app.max_ips_count`` when set); else ``[]``."""
+        app = self.app
+        if not app.proxy:
+            return []
+        value = self._headers.get(app.proxy_ip_header)
+        if not value:
+            return []
+        ips = [ip.strip() for ip in value.split(",")]
+        if app.max_ips_count > 0:
+            ips = ips[-app.max_ips_count :]
+        return ips
+
+    @property
+    def ip(self) -> str:
+        """The client address: ``ips[0]``, else the peer address, else ``""``.
+        Computed once; assignable."""
+        if self._ip is _UNSET:
+            ips = self.ips
+            self._ip = ips[0] if ips else (self.req.remote or "")
+        return self._ip
+
+    @ip.setter
+    def ip(self, value: str) -> None:
+        self._ip = value
+
+    @property
+    def subdomains(self) -> list[str]:
+        """Host labels before the last ``app.subdomain_offset`` ones, reversed
+        (``tobi.ferrets.example.com`` -> ``["ferrets", "tobi"]``); ``[]`` for IPs."""
+        hostname = self.hostname
+        if not hostname:
+            return []
+        if hostname.startswith("["):
+            return []
+        try:
+            ipaddress.IPv4Address(hostname)
+            return []
+        except ValueError:
+            pass
+        return hostname.split(".")[::-1][self.app.subdomain_offset :]
+
+    @property
+    def socket(self) -> Transport | None:
+        """The connection's transport (``None`` once closed)."""
+        return self.req.transport  # type: ignore[return-value]
+
+    # -- caching and semantics -----------------------------------------------
+
+    @property
+    def fresh(self) -> bool:
+        """Whether the client's cached copy is still good (conditional GET): only
+        for GET/HEAD with a 2xx or 304 response, by ETag and Last-Modified."""
+        if self._method not in ("GET", "HEAD"):
+            return False
+        response = self.response
+        status = response.status
+        if not (200 <= status < 300 or status == 304):
+            return False
+        headers = self._headers
+        etag = response.get("ETag")
+        modified = response.get("Last-Modified")
+        return is_fresh(
+            headers.get("If-None-Match"),
+            headers.get("If-Modified-Since"),
+            headers.get("Cache-Control"),
+            str(etag) if etag is not None else None,
+            str(modified) if modified is not None else None,
+        )
+
+    @property
+    def stale(self) -> bool:
+        """``not fresh``."""
+        return not self.fresh
+
+    @property
+    def idempotent(self) -> bool:
+        """Whether the method is GET, HEAD, PUT, DELETE, OPTIONS or TRACE."""
+        return self._method in _IDEMPOTENT
+
+    # -- body metadata -------------------------------------------------------
+
+    @property
+    def length(self) -> int | None:
+        """``Content-Length`` as an int; ``None`` when absent or not a number."""
+        value = self._headers.get("Content-Length")
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            return None
+
+    @property
+    def type(self) -> str:
+        """The ``Content-Type`` without parameters, ``""`` when absent."""
+        return self._headers.get("Content-Type", "").split(";", 1)[0].strip()
+
+    @property
+    def charset(self) -> str:
+        """The ``charset`` parameter of a well-formed Content-Type, else ``""``."""
+        value = self._headers.get("Content-Type")
+        if not value:
+            return ""
+        mime, *params = value.split(";")
+        if type_is(mime, ()) is False:
+            return ""
+        charset = ""
+        for param in params:
+            key, sep, val = param.strip().partition("=")
+            if not sep or not key or not val:
+                return ""
+            if key.strip().lower() == "charset":
+                charset = val.strip().strip('"')
+        return charset
+
+    def has_body(self) -> bool:
+        """Whether the request declares a body (Transfer-Encoding or a numeric
+        Content-Length, even ``0``)."""
+        headers = self._headers
+        if "Transfer-Encoding" in headers:
+            return True
+        return headers.get("Content-Length", "").strip().isdigit()
+
+    def is_(self, *types: str | Sequence[str]) -> str | bool | None:
+        """Whether the request body is of one of *types* (type-is): the matching
+        type in the caller's spelling, ``False``, or ``None`` when the request
+        has no body. ``is_("json", "urlencoded")``, ``is_("image/*")``."""
+        if not self.has_body():
+            return None
+        return type_is(self._headers.get("Content-Type"), _flat(types))
+
+    # -- content negotiation -------------------------------------------------
+
+    @overload
+    def accepts(self) -> list[str]: ...
+    @overload
+    def accepts(self, type: str | Sequence[str], /, *types: str) -> str | Literal[False]: ...
+    def accepts(self, *types: str | Sequence[str]) -> list[str] | str | bool:
+        """The best of *types* for the Accept header (``"json"``, ``"html"``,
+        ``"text/plain"``...), or ``False``; with no argument, every accepted type
+        by preference."""
+        return negotiation.accepts_types(self._headers.get("Accept"), _flat(types))
+
+    @overload
+    def accepts_encodings(self) -> list[str]: ...
+    @overload
+    def accepts_encodings(
+        self, encoding: str | Sequence[str], /, *encodings: str
+    ) -> str | Literal[False]: ...
+    def accepts_encodings(self, *encodings: str | Sequence[str]) -> list[str] | str | bool:
+        """The best of *encodings* for Accept-Encoding, or ``False``; with no
+        argument, every accepted encoding (``identity`` included)."""
+        offered = _flat(encodings)
+        best = negotiation.preferred_encodings(
+            self._headers.get("Accept-Encoding"), offered or None
+        )
+        return (best[0] if best else False) if offered else best
+
+    @overload
+    def accepts_charsets(self) -> list[str]: ...
+    @overload
+    def accepts_charsets(
+        self, charset: str | Sequence[str], /, *charsets: str
+    ) -> str | Literal[False]: ...
+    def accepts_charsets(self, *charsets: str | Sequence[str]) -> list[str] | str | bool:
+        """The best of *charsets* for Accept-Charset, or ``False``; with no
+        argument, every accepted charset."""
+        offered = _flat(charsets)
+        best = negotiation.preferred_charsets(self._headers.get("Accept-Charset"), offered or None)
+        return (best[0] if best else False) if offered else best
+
+    @overload
+    def accepts_languages(self) -> list[str]: ...
+    @overload
+    def accepts_languages(
+        self, language: str | Sequence[str], /, *languages: str
+    ) -> str | Literal[False]: ...
+    def accepts_languages(self, *languages: str | Sequence[str]) -> list[str] | str | bool:
+        """The best of *languages* for Accept-Language, or ``False``; with no
+        argument, every accepted language."""
+        offered = _flat(languages)
+        best = negotiation.preferred_languages(
+            self._headers.get("Accept-Language"), offered or None
+        )
+        return (best[0] if best else False) if offered else best
+
+    # -- inspection ----------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"method", "url", "header"}``, as Koa's ``request.toJSON()``."""
+        return {
+            "method": self._method,
+            "url": self._url,
+            "header": {k.lower(): v for k, v in self._headers.items()},
+        }
+
+    def __repr__(self) -> str:
+        return f"<Request {self.to_json()!r}>"

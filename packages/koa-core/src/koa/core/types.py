@@ -1,0 +1,17 @@
+"""Type aliases shared by koa-core and middleware packages."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from .context import Context
+
+__all__ = ["Middleware", "Next"]
+
+#: ``next`` as a middleware receives it: call and await it to run downstream.
+Next: TypeAlias = Callable[[], Awaitable[Any]]
+
+#: ``async def mw(ctx: Context, next: Next) -> None``.
+Middleware: TypeAlias = Callable[["Context", Next], Awaitable[Any]]
