@@ -33,6 +33,9 @@ async def respond(ctx: Context) -> web.StreamResponse:
     reason = response._message or response.message
     body = response._body
 
+    if isinstance(body, web.StreamResponse):
+        return _hand_over(ctx, body, status, reason)
+
     if status in EMPTY_STATUSES:
         response.body = None
         return web.Response(status=status, reason=reason, headers=_headers(ctx))
@@ -68,6 +71,23 @@ async def respond(ctx: Context) -> web.StreamResponse:
     response._res = stream
     await _pipe(ctx, stream, body)
     return stream
+
+
+def _hand_over(
+    ctx: Context, body: web.StreamResponse, status: int, reason: str
+) -> web.StreamResponse:
+    """An aiohttp response was the body: it goes out with the context's status
+    and headers, and aiohttp writes its payload (sendfile for files)."""
+    body.set_status(status, reason)
+    body_headers = body.headers
+    for name in list(body_headers):
+        if name.lower() not in ctx.response._headers and name.lower() not in ("date", "server"):
+            del body_headers[name]
+    for name, value in ctx.response._headers.values():
+        body_headers.popall(name, None)
+    body_headers.extend(ctx.response.wire_headers())
+    ctx.response._res = body
+    return body
 
 
 async def _pipe(ctx: Context, stream: web.StreamResponse, body: object) -> None:

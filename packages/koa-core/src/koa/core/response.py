@@ -180,6 +180,15 @@ class Response:
             if set_type:
                 headers["content-type"] = ("Content-Type", BIN)
             self.length = len(value)
+        elif isinstance(value, web.StreamResponse):
+            # An aiohttp response as the body (Koa's web Response body): its
+            # status and headers become the context's; aiohttp writes it, so a
+            # FileResponse keeps its zero-copy sendfile path.
+            self.status = value.status
+            for name, header_value in value.headers.items():
+                if name.lower() not in ("date", "server"):
+                    self._headers[name.lower()] = (name, header_value)
+            return
         elif isinstance(value, (dict, list)) or not is_stream(value):
             headers.pop("content-length", None)
             if set_type or "json" not in self.type:
@@ -207,7 +216,7 @@ class Response:
             return self._encoded
         if isinstance(body, (bytearray, memoryview)):
             return bytes(body)
-        if is_stream(body):
+        if is_stream(body) or isinstance(body, web.StreamResponse):
             return None
         return dump_json(body)
 
@@ -228,7 +237,7 @@ class Response:
         if isinstance(body, (str, bytes, bytearray, memoryview)):
             encoded = self.encoded_body()
             return None if encoded is None else len(encoded)
-        if is_stream(body):
+        if is_stream(body) or isinstance(body, web.StreamResponse):
             return None
         return len(dump_json(body))
 
