@@ -1,14 +1,14 @@
 """koa-core: the Koa web framework for Python's asyncio, served by aiohttp.
 
-    from koa.core import Koa, Context, Next
+from koa.core import Koa, Context, Next
 
-    app = Koa()
+app = Koa()
 
-    async def hello(ctx: Context, next: Next) -> None:
-        ctx.body = "Hello, world"
+async def hello(ctx: Context, next: Next) -> None:
+    ctx.body = "Hello, world"
 
-    app.use(hello)
-    app.run(port=3000)
+app.use(hello)
+app.run(port=3000)
 """
 
 from .__about__ import __version__

@@ -73,13 +73,13 @@ async def iterate_stream(body: Any) -> AsyncIterator[bytes]:
     elif hasattr(body, "__aiter__"):
         async for chunk in body:
             yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
-    else:
+    else:  # a file object: read it off the event loop
         loop = asyncio.get_running_loop()
         while True:
-            chunk = await loop.run_in_executor(None, body.read, CHUNK_SIZE)
-            if not chunk:
+            data: Any = await loop.run_in_executor(None, body.read, CHUNK_SIZE)
+            if not data:
                 break
-            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+            yield data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
 async def close_stream(body: Any) -> None:

@@ -6,7 +6,7 @@ then specificity, then the order of the header, then the order offered.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ._mime import lookup
@@ -39,7 +39,8 @@ class _Priority:
 
 def _split(header: str) -> list[str]:
     """Split on commas that are not inside a quoted string."""
-    parts, start, quoted = [], 0, False
+    parts: list[str] = []
+    start, quoted = 0, False
     for index, char in enumerate(header):
         if char == '"':
             quoted = not quoted
@@ -96,10 +97,10 @@ def _parse_simple(text: str, index: int) -> _Spec | None:
     return _Spec(value, main, sub, {}, q, index)
 
 
-def _parse(header: str, parser: type[object] | object) -> list[_Spec]:
-    specs = []
+def _parse(header: str, parser: Callable[[str, int], _Spec | None]) -> list[_Spec]:
+    specs: list[_Spec] = []
     for part in _split(header):
-        spec = parser(part, len(specs))  # type: ignore[operator]
+        spec = parser(part, len(specs))
         if spec is not None:
             specs.append(spec)
     return specs
@@ -110,18 +111,18 @@ def _sort_key(p: _Priority) -> tuple[float, int, int, int]:
 
 
 def _negotiate(
-    specs: list[_Spec], provided: Sequence[str] | None, specify: object
+    specs: list[_Spec],
+    provided: Sequence[str] | None,
+    specify: Callable[[str, _Spec, int], _Priority | None],
 ) -> list[str]:
     if provided is None:
-        accepted = sorted(
-            (s for s in specs if s.q > 0), key=lambda s: (-s.q, s.i)
-        )
+        accepted = sorted((s for s in specs if s.q > 0), key=lambda s: (-s.q, s.i))
         return [s.value for s in accepted]
     priorities: list[_Priority] = []
     for index, value in enumerate(provided):
         best = _Priority(index, -1, 0.0, 0)
         for spec in specs:
-            p = specify(value, spec, index)  # type: ignore[operator]
+            p = specify(value, spec, index)
             if p is not None and (best.s - p.s or best.q - p.q or best.o - p.o) < 0:
                 best = p
         priorities.append(best)
@@ -221,12 +222,3 @@ def accepts_types(header: str | None, types: Sequence[str]) -> list[str] | str |
     if not best:
         return False
     return types[mimes.index(best[0])]
-
-
-def accepts_simple(
-    values: Sequence[str], preferred: list[str]
-) -> list[str] | str | bool:
-    """Shared tail of accepts_encodings/charsets/languages."""
-    if not values:
-        return preferred
-    return preferred[0] if preferred else False

@@ -41,11 +41,11 @@ async def respond(ctx: Context) -> web.StreamResponse:
         return web.Response(status=status, reason=reason, headers=_headers(ctx))
 
     if ctx.request.method == "HEAD":
-        headers = response._headers
-        if "content-length" not in headers:
+        stored = response._headers
+        if "content-length" not in stored:
             length = response.length
             if isinstance(length, int):
-                headers["content-length"] = ("Content-Length", length)
+                stored["content-length"] = ("Content-Length", length)
         if body is not UNSET and body is not None and is_stream(body):
             await close_stream(body)
         return web.Response(status=status, reason=reason, headers=_headers(ctx))
@@ -83,7 +83,7 @@ def _hand_over(
     for name in list(body_headers):
         if name.lower() not in ctx.response._headers and name.lower() not in ("date", "server"):
             del body_headers[name]
-    for name, value in ctx.response._headers.values():
+    for name, _value in ctx.response._headers.values():
         body_headers.popall(name, None)
     body_headers.extend(ctx.response.wire_headers())
     ctx.response._res = body

@@ -46,10 +46,6 @@ def _flatten(middleware: Iterable[Any]) -> list[Any]:
     return flat
 
 
-class _NextCalledTwice(RuntimeError):
-    pass
-
-
 def compose(
     middleware: Iterable[Middleware],
 ) -> Callable[[Context, Next | None], Awaitable[Any]]:
@@ -62,7 +58,7 @@ def compose(
     middleware raises ``RuntimeError("next() called multiple times")``; errors
     propagate to the caller. The input list is copied, never mutated.
     """
-    if isinstance(middleware, (str, bytes)) or not isinstance(middleware, Iterable):
+    if not isinstance(middleware, (list, tuple)):
         raise TypeError("Middleware stack must be a list!")
     stack = _flatten(middleware)
     for fn in stack:

@@ -148,8 +148,8 @@ class Context:
         """
         if err is None:
             return
-        if not isinstance(err, BaseException):
-            err = TypeError(f"non-error thrown: {json.dumps(err, default=repr)}")
+        if not isinstance(err, BaseException):  # Koa's "non-error thrown"
+            err = TypeError(f"non-error thrown: {json.dumps(err, default=repr)}")  # type: ignore[unreachable]
         response = self.response
         if response.header_sent or not response.writable:
             err.header_sent = True  # type: ignore[attr-defined]
@@ -271,7 +271,7 @@ class Context:
         return self.request.hostname
 
     @property
-    def URL(self) -> URL | None:  # noqa: N802 - Koa's name
+    def URL(self) -> URL | None:
         """Parsed request URL (``ctx.request.URL``)."""
         return self.request.URL
 
@@ -334,7 +334,7 @@ class Context:
     def accepts(self, type: str | Sequence[str], /, *types: str) -> str | Literal[False]: ...
     def accepts(self, *types: str | Sequence[str]) -> list[str] | str | bool:
         """Content negotiation on Accept (``ctx.request.accepts``)."""
-        return self.request.accepts(*types)  # type: ignore[arg-type]
+        return self.request.accepts(*types)  # type: ignore[arg-type,unused-ignore]
 
     @overload
     def accepts_encodings(self) -> list[str]: ...
@@ -344,7 +344,7 @@ class Context:
     ) -> str | Literal[False]: ...
     def accepts_encodings(self, *encodings: str | Sequence[str]) -> list[str] | str | bool:
         """Negotiation on Accept-Encoding (``ctx.request.accepts_encodings``)."""
-        return self.request.accepts_encodings(*encodings)  # type: ignore[arg-type]
+        return self.request.accepts_encodings(*encodings)  # type: ignore[arg-type,unused-ignore]
 
     @overload
     def accepts_charsets(self) -> list[str]: ...
@@ -354,7 +354,7 @@ class Context:
     ) -> str | Literal[False]: ...
     def accepts_charsets(self, *charsets: str | Sequence[str]) -> list[str] | str | bool:
         """Negotiation on Accept-Charset (``ctx.request.accepts_charsets``)."""
-        return self.request.accepts_charsets(*charsets)  # type: ignore[arg-type]
+        return self.request.accepts_charsets(*charsets)  # type: ignore[arg-type,unused-ignore]
 
     @overload
     def accepts_languages(self) -> list[str]: ...
@@ -364,7 +364,7 @@ class Context:
     ) -> str | Literal[False]: ...
     def accepts_languages(self, *languages: str | Sequence[str]) -> list[str] | str | bool:
         """Negotiation on Accept-Language (``ctx.request.accepts_languages``)."""
-        return self.request.accepts_languages(*languages)  # type: ignore[arg-type]
+        return self.request.accepts_languages(*languages)  # type: ignore[arg-type,unused-ignore]
 
     def get(self, field: str) -> str:
         """A request header, ``""`` when absent (``ctx.request.get``)."""
@@ -459,9 +459,7 @@ class Context:
         """Content-Disposition for downloads (``ctx.response.attachment``)."""
         self.response.attachment(filename, type=type, fallback=fallback)
 
-    def set(
-        self, field: str | Mapping[str, HeaderValue], value: HeaderValue | None = None
-    ) -> None:
+    def set(self, field: str | Mapping[str, HeaderValue], value: HeaderValue | None = None) -> None:
         """Set response header(s) (``ctx.response.set``)."""
         self.response.set(field, value)
 
@@ -501,4 +499,3 @@ class Context:
 
     def __repr__(self) -> str:
         return f"<Context {self.request.method} {self.request.url}>"
-

@@ -65,7 +65,7 @@ def _encode(text: str) -> str:
 def stringify_query(query: Mapping[str, Any]) -> str:
     """Serialise a flat mapping: lists become repeated keys, other non-scalar
     values an empty value (Koa's ``ctx.query =``)."""
-    parts = []
+    parts: list[str] = []
     for key, value in query.items():
         values = value if isinstance(value, (list, tuple)) else [value]
         parts.extend(f"{_encode(str(key))}={_encode(_query_value(v))}" for v in values)
@@ -248,7 +248,7 @@ class Request:
         return f"{self.protocol}://{self.host}{original}"
 
     @property
-    def URL(self) -> URL | None:  # noqa: N802 - Koa's name
+    def URL(self) -> URL | None:
         """The request URL parsed (``yarl.URL``), or ``None`` when it cannot be."""
         try:
             original = self.original_url
@@ -355,7 +355,7 @@ class Request:
     @property
     def socket(self) -> Transport | None:
         """The connection's transport (``None`` once closed)."""
-        return self.req.transport  # type: ignore[return-value]
+        return self.req.transport  # type: ignore[return-value,unused-ignore]
 
     # -- caching and semantics -----------------------------------------------
 

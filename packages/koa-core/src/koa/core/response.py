@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -62,7 +62,8 @@ def _normalize_absolute_url(url: str) -> str:
     parts = urlsplit(url.replace("\\", "/"))
     userinfo, at, host = parts.netloc.rpartition("@")
     netloc = userinfo + at + host.lower()
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, parts.fragment))
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, parts.fragment))
 
 
 class Response:
@@ -264,9 +265,7 @@ class Response:
         """Whether an outgoing header is set (even to ``""``)."""
         return field.lower() in self._headers
 
-    def set(
-        self, field: str | Mapping[str, HeaderValue], value: HeaderValue | None = None
-    ) -> None:
+    def set(self, field: str | Mapping[str, HeaderValue], value: HeaderValue | None = None) -> None:
         """Set one header, or several from a mapping. Ignored once headers are
         sent. CR, LF and other control characters raise :class:`ValueError`."""
         if self.header_sent:
@@ -335,9 +334,9 @@ class Response:
 
     def is_(self, *types: str | Sequence[str]) -> str | bool:
         """Whether the response type is one of *types* (type-is), as ``ctx.request.is_``."""
-        flat: list[str] = (
-            list(types[0]) if len(types) == 1 and not isinstance(types[0], str) else list(types)  # type: ignore[arg-type]
-        )
+        flat = [t for t in types if isinstance(t, str)]
+        if len(types) == 1 and not isinstance(types[0], str):
+            flat = list(types[0])
         entry = self._headers.get("content-type")
         return type_is(str(entry[1]) if entry else None, flat)
 
@@ -357,7 +356,7 @@ class Response:
         if isinstance(value, str):
             value = parsedate_to_datetime(value)
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         self.set("Last-Modified", formatdate(value.timestamp(), usegmt=True))
 
     @property
@@ -429,9 +428,7 @@ class Response:
         Content-Type yet, the type follows its extension."""
         if filename and "content-type" not in self._headers:
             self.type = lookup(filename) or None
-        self.set(
-            "Content-Disposition", content_disposition(filename, type=type, fallback=fallback)
-        )
+        self.set("Content-Disposition", content_disposition(filename, type=type, fallback=fallback))
 
     # -- connection state ----------------------------------------------------
 
@@ -457,7 +454,7 @@ class Response:
     @property
     def socket(self) -> Transport | None:
         """The connection's transport (``None`` once closed)."""
-        return self.request.req.transport  # type: ignore[return-value]
+        return self.request.req.transport  # type: ignore[return-value,unused-ignore]
 
     @property
     def writable(self) -> bool:
@@ -497,5 +494,3 @@ class Response:
 
     def __repr__(self) -> str:
         return f"<Response {dict(self.to_json(), body=self.body)!r}>"
-
-

@@ -2,8 +2,9 @@
 
 ``serving(app)`` runs the app on an ephemeral loopback port for the duration
 of an ``async with`` block and yields its base URL; ``Client`` is a tiny
-aiohttp client bound to that URL and ``client_for(app)`` both at once; ``create_context()`` builds a Context for
-an in-memory request, for unit tests that need no socket::
+aiohttp client bound to that URL; ``client_for(app)`` does both at once;
+``create_context()`` builds a Context for an in-memory request, for unit
+tests that need no socket::
 
     async with client_for(app) as client:
         reply = await client.get("/users")
