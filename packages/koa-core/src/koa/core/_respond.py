@@ -65,6 +65,9 @@ async def respond(ctx: Context) -> web.StreamResponse:
     if encoded is not None:
         headers = _headers(ctx)
         headers.pop("Transfer-Encoding", None)
+        # The real length, whatever ctx.length claimed: a lying Content-Length
+        # would desynchronise the connection (Koa does not guard, K082).
+        headers["Content-Length"] = str(len(encoded))
         return web.Response(body=encoded, status=status, reason=reason, headers=headers)
 
     stream = web.StreamResponse(status=status, reason=reason, headers=_headers(ctx))
