@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import io
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import date, datetime
 from typing import Any
 
@@ -65,7 +65,7 @@ def is_stream(value: Any) -> bool:
     )
 
 
-async def iterate_stream(body: Any) -> AsyncIterator[bytes]:
+async def iterate_stream(body: Any) -> AsyncGenerator[bytes, None]:
     """Yield the chunks of a stream body as bytes."""
     if isinstance(body, StreamReader):
         async for chunk in body.iter_chunked(CHUNK_SIZE):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -14,7 +16,11 @@ from .statuses import EMPTY_STATUSES
 if TYPE_CHECKING:
     from .context import Context
 
-__all__ = ["respond"]
+__all__ = ["DISCONNECT_POLL", "respond"]
+
+#: Seconds between checks for a client that went away while a stream body
+#: produces nothing (see ``_next_chunk``).
+DISCONNECT_POLL = 1.0
 
 
 def _headers(ctx: Context) -> CIMultiDict[str]:
@@ -93,13 +99,42 @@ def _hand_over(
     return body
 
 
+def _client_gone(ctx: Context) -> bool:
+    transport = ctx.req.transport
+    return transport is None or transport.is_closing()
+
+
+async def _next_chunk(ctx: Context, chunks: AsyncIterator[bytes]) -> bytes | None:
+    """The next chunk, or ``None`` at the end. aiohttp does not cancel a handler
+    whose client went away, so a stream that produces nothing for a while is
+    checked for that every :data:`DISCONNECT_POLL` seconds, and cancelled."""
+    step: asyncio.Future[bytes | None] = asyncio.ensure_future(anext(chunks, None))
+    while True:
+        done, _ = await asyncio.wait((step,), timeout=DISCONNECT_POLL)
+        if done:
+            return step.result()
+        if _client_gone(ctx):
+            step.cancel()
+            await asyncio.wait((step,))
+            raise ConnectionResetError("the client closed the connection")
+
+
 async def _pipe(ctx: Context, stream: web.StreamResponse, body: object) -> None:
     try:
         await stream.prepare(ctx.req)
-        async for chunk in iterate_stream(body):
-            if chunk:
-                await stream.write(chunk)
+        chunks = iterate_stream(body)
+        try:
+            while (chunk := await _next_chunk(ctx, chunks)) is not None:
+                if chunk:
+                    await stream.write(chunk)
+        finally:
+            await chunks.aclose()
         await stream.write_eof()
+    except ConnectionResetError:
+        # A client that goes away mid-stream is not an error (Koa destroys the
+        # stream and says nothing); the body is released below.
+        if not _client_gone(ctx):
+            raise
     finally:
         await close_stream(body)
 
