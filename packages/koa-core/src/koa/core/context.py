@@ -149,7 +149,8 @@ class Context:
         if err is None:
             return
         if not isinstance(err, BaseException):  # Koa's "non-error thrown"
-            err = TypeError(f"non-error thrown: {json.dumps(err, default=repr)}")  # type: ignore[unreachable]
+            text = json.dumps(err, default=repr, separators=(",", ":"))  # type: ignore[unreachable]
+            err = TypeError(f"non-error thrown: {text}")
         response = self.response
         if response.header_sent or not response.writable:
             err.header_sent = True  # type: ignore[attr-defined]
