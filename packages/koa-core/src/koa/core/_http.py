@@ -95,8 +95,8 @@ def escape_html(text: str) -> str:
     return text.translate(_HTML_ESCAPES)
 
 
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_TEXT = re.compile(r"^[\x20-\x7e\x80-\xff]+$")
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+_TEXT = re.compile(r"^[\x20-\x7e\x80-\xff]+\Z")
 _NON_LATIN1 = re.compile(r"[^\x20-\x7e\xa0-\xff]")
 _HEX_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _ATTR_CHAR_SAFE = "!"

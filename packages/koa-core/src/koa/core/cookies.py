@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CookieError", "Cookies", "Keygrip"]
 
-_FIELD_CONTENT = re.compile(r"^[\t\x20-\x7e\x80-\xff]+$")
+_FIELD_CONTENT = re.compile(r"^[\t\x20-\x7e\x80-\xff]+\Z")
 _RESTRICTED_NAME = re.compile(r"[;=]")
 _SAME_SITE = {"strict", "lax", "none"}
 _PRIORITY = {"low", "medium", "high"}

@@ -38,7 +38,7 @@ TEXT = "text/plain; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 BIN = "application/octet-stream"
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
 _BAD_VALUE = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
 _ABSOLUTE = re.compile(r"^https?://", re.IGNORECASE)
 _STRIP_ON_EMPTY = ("content-type", "content-length", "transfer-encoding")
