@@ -5,14 +5,21 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .types import Middleware, Next
 
 if TYPE_CHECKING:
     from .context import Context
 
-__all__ = ["compose", "ensure_async"]
+__all__ = ["Composed", "compose", "ensure_async"]
+
+
+class Composed(Protocol):
+    """What :func:`compose` returns: a middleware whose ``next`` is optional,
+    so it can be awaited on its own (``await composed(ctx)``)."""
+
+    def __call__(self, ctx: Context, next: Next | None = None, /) -> Awaitable[Any]: ...
 
 
 def ensure_async(fn: Callable[..., Any]) -> Middleware:
@@ -46,9 +53,7 @@ def _flatten(middleware: Iterable[Any]) -> list[Any]:
     return flat
 
 
-def compose(
-    middleware: Iterable[Middleware],
-) -> Callable[[Context, Next | None], Awaitable[Any]]:
+def compose(middleware: Iterable[Middleware]) -> Composed:
     """Compose *middleware* into one middleware.
 
     The result is called as ``await composed(ctx)`` or, being a middleware
