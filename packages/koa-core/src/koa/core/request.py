@@ -33,6 +33,8 @@ __all__ = ["Request", "parse_query", "stringify_query"]
 QueryValue = str | list[str]
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _UNSET: Any = object()
+# WHATWG URL "forbidden domain code points" (IPv6 literals are checked by yarl).
+_FORBIDDEN_HOST = frozenset(" \t\r\n#%/:<>?@[\\]^|\x00\x7f")
 
 
 def parse_query(querystring: str) -> dict[str, QueryValue]:
@@ -253,10 +255,17 @@ class Request:
         try:
             original = self.original_url
             if original[:7].lower() == "http://" or original[:8].lower() == "https://":
-                return URL(original)
-            return URL(f"{self.protocol}://{self.host}{original}")
+                url = URL(original)
+            else:
+                url = URL(f"{self.protocol}://{self.host}{original}")
         except (ValueError, TypeError):
             return None
+        # yarl is lenient where a WHATWG parser (Koa's) fails: no host at all, or
+        # a host with forbidden code points ("invalid host", "a<b").
+        host = url.raw_host
+        if not host or (":" not in host and not _FORBIDDEN_HOST.isdisjoint(host)):
+            return None
+        return url
 
     # -- host and protocol ---------------------------------------------------
 
