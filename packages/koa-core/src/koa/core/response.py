@@ -58,12 +58,17 @@ def _check_header(name: str, value: object) -> None:
 
 def _normalize_absolute_url(url: str) -> str:
     # What a WHATWG URL parser does to an http(s) URL that matters here: "\" is
-    # "/", scheme and host are lower-cased, a bare origin gets its "/" path.
+    # "/", scheme and host are lower-cased, the default port is dropped, a bare
+    # origin gets its "/" path.
     parts = urlsplit(url.replace("\\", "/"))
+    scheme = parts.scheme.lower()
     userinfo, at, host = parts.netloc.rpartition("@")
-    netloc = userinfo + at + host.lower()
+    host = host.lower()
+    default_port = ":80" if scheme == "http" else ":443"
+    if host.endswith(default_port):
+        host = host[: -len(default_port)]
     path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, parts.fragment))
+    return urlunsplit((scheme, userinfo + at + host, path, parts.query, parts.fragment))
 
 
 class Response:
