@@ -194,18 +194,17 @@ class Response:
             for name, header_value in value.headers.items():
                 if name.lower() not in ("date", "server"):
                     self._headers[name.lower()] = (name, header_value)
-            return
         elif isinstance(value, (dict, list)) or not is_stream(value):
             headers.pop("content-length", None)
             if set_type or "json" not in self.type:
                 headers["content-type"] = ("Content-Type", JSON)
-            return
         else:
             if original is not UNSET and original is not None and original is not value:
                 headers.pop("content-length", None)
             if set_type:
                 headers["content-type"] = ("Content-Type", BIN)
             return
+        # Not a stream any more: release the stream it replaces (fd leak fix, K226).
         if original is not UNSET and original is not None and is_stream(original):
             destroy_stream(original)
 
