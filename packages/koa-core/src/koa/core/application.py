@@ -9,7 +9,7 @@ import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 from aiohttp.web_request import BaseRequest
@@ -21,9 +21,13 @@ from .context import Context
 from .cookies import Keygrip
 from .request import Request
 from .response import Response
-from .types import Middleware
+from .types import Middleware, Next
 
 __all__ = ["Koa", "current_context"]
+
+#: The context type a middleware is annotated with: Context, or a typing-only
+#: subclass declaring what upstream middleware adds (BodyParserContext...).
+_C = TypeVar("_C", bound=Context)
 
 logger = logging.getLogger("koa")
 
@@ -86,8 +90,10 @@ class Koa:
 
     # -- middleware ----------------------------------------------------------
 
-    def use(self, fn: Middleware) -> Koa:
-        """Add a middleware, ``async def mw(ctx, next)``; returns the app."""
+    def use(self, fn: Callable[[_C, Next], Awaitable[Any]]) -> Koa:
+        """Add a middleware, ``async def mw(ctx, next)``; returns the app.
+        ``ctx`` may be annotated with a typing-only subclass of Context that
+        declares what upstream middleware adds (``ctx: BodyParserContext``)."""
         if not callable(fn):
             raise TypeError(f"middleware must be a function! got {fn!r}")
         self.middleware.append(ensure_async(fn))
