@@ -139,10 +139,9 @@ def parse_range(header: str, size: int) -> ByteRange | Literal[False] | None:
         start = max(size - suffix, 0)
         return ByteRange(start, size - start, size)
     start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
+    if last and int(last) < start:
         return None  # invalid syntax: ignored, as RFC 9110 §14.1.1 allows
     if start >= size:
         return False
-    end = min(end, size - 1)
+    end = min(int(last), size - 1) if last else size - 1
     return ByteRange(start, end - start + 1, size)
