@@ -338,7 +338,9 @@ class Request:
         Computed once; assignable."""
         if self._ip is _UNSET:
             ips = self.ips
-            self._ip = ips[0] if ips else (self.req.remote or "")
+            # An empty first entry (``X-Forwarded-For: , 1.2.3.4``) falls back
+            # to the peer address, as Koa's ``ips[0] || remoteAddress``.
+            self._ip = (ips[0] if ips else "") or self.req.remote or ""
         return self._ip
 
     @ip.setter
