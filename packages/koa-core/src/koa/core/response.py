@@ -64,6 +64,11 @@ def _normalize_absolute_url(url: str) -> str:
     scheme = parts.scheme.lower()
     userinfo, at, host = parts.netloc.rpartition("@")
     host = host.lower()
+    if not host.isascii():  # an internationalised name goes out as punycode
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            pass
     default_port = ":80" if scheme == "http" else ":443"
     if host.endswith(default_port):
         host = host[: -len(default_port)]
