@@ -502,3 +502,18 @@ async def test_error_after_flushed_headers_closes_the_connection(client: ClientF
     assert getattr(errors[0], "header_sent", False) is True
     reply = await c.get("/ok")  # the server still serves
     assert (reply.status, reply.text) == (200, "ok")
+
+
+async def test_replaced_failing_stream_reports_nothing(client: ClientFor) -> None:
+    """K227 (a stream replaced by another is never read, so its failure is silent)"""
+    errors: list[BaseException] = []
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.body = failing(b"never", "first stream error")
+        ctx.body = chunks(b"second")
+
+    app = app_with(mw)
+    app.on("error", lambda err, ctx: errors.append(err))
+    reply = await (await client(app)).get("/")
+    assert (reply.status, reply.body) == (200, b"second")
+    assert errors == []

@@ -158,6 +158,13 @@ def test_ip_is_the_first_forwarded_address_with_proxy() -> None:
     assert ctx.ip == "127.0.0.1"
 
 
+def test_empty_first_forwarded_address_falls_back_to_the_peer() -> None:
+    """K169 (Koa: ``ips[0] || remoteAddress``)"""
+    ctx = context_from("127.0.0.2", {"X-Forwarded-For": ", 1.2.3.4"}, Koa(proxy=True))
+    assert ctx.ips == ["", "1.2.3.4"]
+    assert ctx.ip == "127.0.0.2"
+
+
 def test_ip_is_the_peer_address_without_forwarded_for() -> None:
     """K169"""
     assert context_from("127.0.0.2", app=Koa(proxy=True)).ip == "127.0.0.2"

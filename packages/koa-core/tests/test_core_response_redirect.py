@@ -51,6 +51,12 @@ def test_redirect_normalises_scheme_host_and_default_port() -> None:
     assert redirected("https://a.com:8443").response.get("Location") == "https://a.com:8443/"
 
 
+def test_redirect_to_an_international_host_uses_punycode() -> None:
+    """K250 (WHATWG serialises the host as punycode, the path percent-encoded)"""
+    ctx = redirected("http://例え.jp:8080/パス")
+    assert ctx.response.get("Location") == "http://xn--r8jz45g.jp:8080/%E3%83%91%E3%82%B9"
+
+
 async def test_redirect_percent_encodes_non_ascii(client: ClientFor) -> None:
     """K250"""
 
