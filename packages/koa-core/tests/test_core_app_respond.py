@@ -572,6 +572,9 @@ async def test_transfer_encoding_set_before_a_string_body_blocks_its_length(
     reply = await (await client(app_with(mw))).get("/")
     assert lengths == [None]
     assert (reply.status, reply.text) == (200, "hello world")
+    # the user's Transfer-Encoding gives way to the real length
+    assert "Transfer-Encoding" not in reply.headers
+    assert reply.headers["Content-Length"] == "11"
 
 
 @pytest.mark.parametrize(
