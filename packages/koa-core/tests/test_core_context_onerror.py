@@ -104,6 +104,48 @@ async def test_error_headers_cannot_replace_type_or_length(client: ClientFor) ->
     assert "X-Before" not in reply.headers
 
 
+async def test_throw_with_headers_sends_them(client: ClientFor) -> None:
+    """K114 (``ctx.throw(401, msg, headers={...})``)"""
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.throw(401, "login first", headers={"WWW-Authenticate": 'Basic realm="x"'})
+
+    reply = await (await client(app_with(mw))).get("/")
+    assert (reply.status, reply.text) == (401, "login first")
+    assert reply.headers["WWW-Authenticate"] == 'Basic realm="x"'
+
+
+async def test_invalid_error_headers_are_skipped(client: ClientFor) -> None:
+    """K114 (robustness: an error header with CR/LF is dropped, not sent)"""
+
+    async def mw(ctx: Context, next: Next) -> None:
+        raise error("bad", status=400, headers={"X-Bad": "a\r\nX-Evil: 1", "X-Good": 1})
+
+    reply = await (await client(app_with(mw))).get("/")
+    assert (reply.status, reply.text) == (400, "Bad Request")
+    assert reply.headers["X-Good"] == "1"
+    assert "X-Bad" not in reply.headers
+    assert "X-Evil" not in reply.headers
+
+
+async def test_a_failing_error_listener_does_not_break_the_response(
+    client: ClientFor, caplog: pytest.LogCaptureFixture
+) -> None:
+    """K054 (a listener that raises is logged; the error response still goes out)"""
+
+    async def mw(ctx: Context, next: Next) -> None:
+        raise RuntimeError("boom")
+
+    def listener(err: BaseException, ctx: Context | None) -> None:
+        raise ValueError("listener bug")
+
+    app = app_with(mw)
+    app.on("error", listener)
+    reply = await (await client(app)).get("/")
+    assert (reply.status, reply.text) == (500, "Internal Server Error")
+    assert "listener bug" in caplog.text
+
+
 async def test_error_after_headers_sent_is_flagged_and_ends_the_connection(
     serve: Serve,
 ) -> None:
