@@ -168,8 +168,8 @@ class Request:
     def _split(self) -> tuple[str, str]:
         url = self._url
         if url.startswith("/"):
-            path, _, query = url.partition("?")
-            return path, query.partition("#")[0]
+            path, _, query = url.partition("#")[0].partition("?")
+            return path, query
         try:
             parts = urlsplit(url)
         except ValueError:
@@ -178,7 +178,8 @@ class Request:
 
     def _join(self, path: str, query: str) -> None:
         if self._url.startswith("/") or not self._url:
-            self._url = path + ("?" + query if query else "")
+            _, hash_sign, fragment = self._url.partition("#")
+            self._url = path + ("?" + query if query else "") + hash_sign + fragment
             return
         parts = urlsplit(self._url)
         self._url = urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
@@ -202,6 +203,8 @@ class Request:
         if index < 0:
             return ""
         if url.startswith("/"):
+            if 0 <= url.find("#") < index:  # "/a#b?c": the "?" is in the fragment
+                return ""
             return url[index + 1 :].partition("#")[0]
         return self._split()[1]
 
