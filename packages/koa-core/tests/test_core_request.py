@@ -165,6 +165,19 @@ def test_path_assignment_with_the_same_value_leaves_the_url_alone() -> None:
     assert ctx.url == "/login?foo=bar"
 
 
+def test_fragment_is_not_part_of_path_or_query() -> None:
+    """K183, K187 (a crafted target with ``#``: Koa's url.parse keeps it apart)"""
+    ctx = create_context()
+    ctx.url = "/a#b?c"
+    assert (ctx.path, ctx.querystring, ctx.search) == ("/a", "", "")
+    ctx.url = "/a?x=1#f?g"
+    assert (ctx.path, ctx.querystring) == ("/a", "x=1")
+    ctx.path = "/z"
+    assert ctx.url == "/z?x=1#f?g"
+    ctx.querystring = "q=2"
+    assert ctx.url == "/z?q=2#f?g"
+
+
 def test_url_is_none_when_the_host_is_missing_or_invalid() -> None:
     """K193"""
     assert create_context().URL is None
