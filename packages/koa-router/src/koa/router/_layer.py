@@ -255,9 +255,11 @@ class Layer:
             literal = literal_text(prefix)
             if literal is None:
                 # A prefix with parameters: "prefix + here-or-below" in path
-                # syntax, so that its parameters are captured.
+                # syntax, so that its parameters are captured (the middleware
+                # sees them, as the routes do).
                 self.path = prefix + escape_text(self._literal) + "{/*rest}"
                 self.opts.path_as_regexp = False
+                self.opts.ignore_captures = False
                 self.opts.ignore_wildcard_parameter = "rest"
             else:
                 self._literal = literal + self._literal

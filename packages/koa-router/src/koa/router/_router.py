@@ -215,7 +215,7 @@ class Router(Generic[C]):
         if not isinstance(path, (str, re.Pattern)) and (
             not isinstance(path, (list, tuple)) or not path
         ):
-            article = "an" if verb[0] in "aeiou" else "a"
+            article = "an" if verb == "all" else "a"
             raise TypeError(f"You have to provide a path when adding {article} {verb} handler")
         _check_path(path, f"a {verb} route")
         methods = [method.lower() for method in ALL_METHODS] if verb == "all" else [verb]
