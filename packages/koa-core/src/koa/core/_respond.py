@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -104,38 +103,41 @@ def _client_gone(ctx: Context) -> bool:
     return transport is None or transport.is_closing()
 
 
-async def _next_chunk(ctx: Context, chunks: AsyncIterator[bytes]) -> bytes | None:
-    """The next chunk, or ``None`` at the end. aiohttp does not cancel a handler
-    whose client went away, so a stream that produces nothing for a while is
-    checked for that every :data:`DISCONNECT_POLL` seconds, and cancelled."""
-    step: asyncio.Future[bytes | None] = asyncio.ensure_future(anext(chunks, None))
-    while True:
-        done, _ = await asyncio.wait((step,), timeout=DISCONNECT_POLL)
-        if done:
-            return step.result()
-        if _client_gone(ctx):
-            step.cancel()
-            await asyncio.wait((step,))
-            raise ConnectionResetError("the client closed the connection")
+async def _watch_client(ctx: Context, task: asyncio.Task[object], cut_off: list[bool]) -> None:
+    """aiohttp does not cancel a handler whose client went away, so a stream that
+    produces nothing would wait forever: check every :data:`DISCONNECT_POLL`
+    seconds, and cancel the streaming task once the client is gone."""
+    while not _client_gone(ctx):
+        await asyncio.sleep(DISCONNECT_POLL)
+    cut_off.append(True)
+    task.cancel()
 
 
 async def _pipe(ctx: Context, stream: web.StreamResponse, body: object) -> None:
+    task = asyncio.current_task()
+    cut_off: list[bool] = []
+    watcher = None
+    if task is not None:
+        watcher = asyncio.ensure_future(_watch_client(ctx, task, cut_off))
+    chunks = iterate_stream(body)
     try:
         await stream.prepare(ctx.req)
-        chunks = iterate_stream(body)
-        try:
-            while (chunk := await _next_chunk(ctx, chunks)) is not None:
-                if chunk:
-                    await stream.write(chunk)
-        finally:
-            await chunks.aclose()
+        async for chunk in chunks:
+            if chunk:
+                await stream.write(chunk)
         await stream.write_eof()
     except ConnectionResetError:
         # A client that goes away mid-stream is not an error (Koa destroys the
         # stream and says nothing); the body is released below.
         if not _client_gone(ctx):
             raise
+    except asyncio.CancelledError:
+        if not cut_off or (task is not None and task.uncancel() > 0):
+            raise
     finally:
+        if watcher is not None:
+            watcher.cancel()
+        await chunks.aclose()
         await close_stream(body)
 
 
