@@ -68,6 +68,20 @@ async def test_bodies_are_sent_with_loop_sendfile(
     assert calls == [(0, len(data)), (1000, 1000)]
 
 
+async def test_small_files_are_read_in_the_worker_and_written_at_once(
+    client: ClientFor, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = spy_sendfile(monkeypatch)
+    (root / "64k.bin").write_bytes(b"x" * 65536)
+    (root / "64k1.bin").write_bytes(b"x" * 65537)
+    c = await client(app_for(root))
+    assert (await c.get("/small.txt")).text == "small"
+    assert (await c.get("/64k.bin")).body == b"x" * 65536
+    assert calls == []
+    assert (await c.get("/64k1.bin")).body == b"x" * 65537
+    assert calls == [(0, 65537)]
+
+
 async def test_head_and_304_send_no_bytes(
     client: ClientFor, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -71,13 +71,13 @@ def evaluate_preconditions(
     last_modified: str | None,
 ) -> Precondition:
     """The outcome of a request's preconditions on an existing file."""
-    modified = _http_date(last_modified)
     if if_match is not None:
         tags = _tags(if_match)
         if "*" not in tags and not (etag and _strong_match(tags, etag)):
             return Precondition.FAILED
     elif if_unmodified_since is not None:
         since = _http_date(if_unmodified_since)
+        modified = _http_date(last_modified)
         if since is not None and modified is not None and modified > since:
             return Precondition.FAILED
     safe = method in ("GET", "HEAD")
@@ -85,11 +85,12 @@ def evaluate_preconditions(
         tags = _tags(if_none_match)
         if "*" in tags or (etag and _weak_match(tags, etag)):
             return Precondition.NOT_MODIFIED if safe else Precondition.FAILED
-    elif if_modified_since is not None and safe and modified is not None:
+    elif if_modified_since is not None and safe:
         since = _http_date(if_modified_since)
+        modified = _http_date(last_modified)
         # A date later than our clock is invalid (RFC 7232 §3.3): ignore it, so
         # a bogus future date cannot pin a stale copy in the client's cache.
-        if since is not None and since <= time.time() and modified <= since:
+        if since is not None and modified is not None and modified <= since <= time.time():
             return Precondition.NOT_MODIFIED
     return Precondition.PROCEED
 

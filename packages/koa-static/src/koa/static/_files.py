@@ -32,6 +32,10 @@ from koa.core import HttpError
 __all__ = ["FileBody", "FileOptions", "Found", "close_soon", "locate"]
 
 CHUNK_SIZE: Final = 256 * 1024
+#: Files up to this size are read whole in the worker thread that opens them
+#: and sent as one write: asyncio's sendfile costs an extra event-loop round
+#: trip (writer registration, epoll, lseek) that dwarfs copying a few KiB.
+SMALL_FILE: Final = 64 * 1024
 #: aiohttp's switch to turn sendfile off (``AIOHTTP_NOSENDFILE=1``), honoured too.
 NO_SENDFILE: Final = bool(os.environ.get("AIOHTTP_NOSENDFILE"))
 _NOT_FOUND: Final = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP})
@@ -57,14 +61,27 @@ class FileOptions:
 
 @dataclass(slots=True)
 class Found:
-    """An opened file and what ``send`` needs to describe it."""
+    """A file to send and what ``send`` needs to describe it: small files
+    are already read (``data``), larger ones are open (``file``)."""
 
     path: str  # the file sent: with ".br"/".gz" when a variant was chosen
     name: str  # the uncompressed name: its extension gives the type
     stat: os.stat_result
-    file: io.FileIO
     encoding: str | None
     has_variants: bool
+    file: io.FileIO | None
+    data: bytes | None
+
+    @property
+    def size(self) -> int:
+        """The number of bytes to send."""
+        return self.stat.st_size if self.data is None else len(self.data)
+
+    def release(self) -> None:
+        """Close the file, if it is open, without blocking the event loop."""
+        if self.file is not None:
+            close_soon(self.file)
+            self.file = None
 
 
 def _inside(path: str, root: str) -> bool:
@@ -115,7 +132,12 @@ def _open(opts: FileOptions, path: str, accept_br: bool, accept_gz: bool) -> Fou
                 raise
             continue  # a variant that went away: the plain file will do
         if opened is not None:
-            return Found(served, path, opened[1], opened[0], coding or None, bool(variants))
+            file, st = opened
+            if st.st_size > SMALL_FILE:
+                return Found(served, path, st, coding or None, bool(variants), file, None)
+            with file:  # read now, in this thread: cheaper than a sendfile round
+                data = file.readall()
+            return Found(served, path, st, coding or None, bool(variants), None, data)
     return None
 
 
@@ -141,7 +163,8 @@ def _open_regular(path: str, real_root: str | None) -> tuple[io.FileIO, os.stat_
 
 
 def locate(opts: FileOptions, relative: str, accept_br: bool, accept_gz: bool) -> Found | None:
-    """Open the file for *relative* (already checked by ``relative_file_path``).
+    """Find the file for *relative* (already checked by ``relative_file_path``),
+    open it, and read it when it is small.
 
     ``None`` when there is nothing to send: a directory without index, not a
     regular file, or (unless ``follow_symlinks``) a file whose real path is

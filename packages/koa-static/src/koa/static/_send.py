@@ -10,12 +10,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formatdate
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
 from koa.core import Context, HttpError, Response
 
 from ._conditional import Precondition, evaluate_preconditions, if_range_allows, parse_range
-from ._files import FileBody, FileOptions, Found, close_soon, locate
+from ._files import FileBody, FileOptions, Found, locate
 from ._paths import is_hidden, relative_file_path
 
 __all__ = ["SendOptions", "SetHeaders", "send", "send_options", "send_path", "send_relative"]
@@ -156,20 +156,39 @@ async def send_path(ctx: Context, path: str, opts: SendOptions) -> str | None:
     return await send_relative(ctx, relative, opts)
 
 
+_CODINGS_CACHE: dict[str, tuple[bool, bool]] = {}
+
+
+def _accepted_codings(ctx: Context) -> tuple[bool, bool]:
+    """Whether the client prefers ``br`` (then ``gzip``) over ``identity``.
+
+    Clients send few distinct Accept-Encoding values: the negotiation result
+    is cached per value (a bounded cache)."""
+    header = ctx.get("Accept-Encoding")
+    cached = _CODINGS_CACHE.get(header)
+    if cached is None:
+        cached = (
+            ctx.accepts_encodings("br", "identity") == "br",
+            ctx.accepts_encodings("gzip", "identity") == "gzip",
+        )
+        if len(_CODINGS_CACHE) >= 256:
+            _CODINGS_CACHE.clear()
+        _CODINGS_CACHE[header] = cached
+    return cached
+
+
 async def send_relative(ctx: Context, relative: str, opts: SendOptions) -> str | None:
     """Send the file at *relative*, a normalised path relative to the root."""
     files = opts.files
-    accept_br = files.brotli and ctx.accepts_encodings("br", "identity") == "br"
-    accept_gz = files.gzip and ctx.accepts_encodings("gzip", "identity") == "gzip"
+    accept_br, accept_gz = _accepted_codings(ctx) if files.gzip or files.brotli else (False, False)
     loop = asyncio.get_running_loop()
     found = await loop.run_in_executor(None, locate, files, relative, accept_br, accept_gz)
     if found is None:
         return None
     try:
         return await _answer(ctx, found, opts)
-    except BaseException:
-        close_soon(found.file)
-        raise
+    finally:
+        found.release()
 
 
 async def _answer(ctx: Context, found: Found, opts: SendOptions) -> str:
@@ -179,6 +198,7 @@ async def _answer(ctx: Context, found: Found, opts: SendOptions) -> str:
         result = opts.set_headers(response, found.path, st)
         if inspect.isawaitable(result):
             await result
+    size = found.size
     if found.encoding:
         response.set("Content-Encoding", found.encoding)
     if found.has_variants:
@@ -189,7 +209,7 @@ async def _answer(ctx: Context, found: Found, opts: SendOptions) -> str:
         response.set("Cache-Control", opts.cache_control)
     if not response.has("ETag"):
         suffix = "-" + found.encoding if found.encoding else ""
-        response.set("ETag", f'"{st.st_mtime_ns:x}-{st.st_size:x}{suffix}"')
+        response.set("ETag", f'"{st.st_mtime_ns:x}-{size:x}{suffix}"')
     if not response.type:
         extension = os.path.splitext(found.name)[1]
         if extension:
@@ -213,11 +233,9 @@ async def _answer(ctx: Context, found: Found, opts: SendOptions) -> str:
     if outcome is Precondition.FAILED:
         raise HttpError(412)
     if outcome is Precondition.NOT_MODIFIED:
-        close_soon(found.file)
         ctx.status = 304
         return found.path
 
-    size = st.st_size
     offset, count, status = 0, size, 200
     range_header = headers.get("Range")
     if (
@@ -231,10 +249,13 @@ async def _answer(ctx: Context, found: Found, opts: SendOptions) -> str:
         if byte_range is not None:
             offset, count, status = byte_range.start, byte_range.length, 206
             response.set("Content-Range", byte_range.content_range)
+
+    if found.data is not None:
+        ctx.status = status
+        data = found.data
+        ctx.body = data if count == len(data) else data[offset : offset + count]
+        return found.path
     response.set("Content-Length", count)
-    file: Any = found.file
-    if method == "HEAD":
-        close_soon(found.file)
-        file = None
+    file, found.file = (found.file, None) if method != "HEAD" else (None, found.file)
     ctx.body = FileBody(file, offset, count, status)
     return found.path
