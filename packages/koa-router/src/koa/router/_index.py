@@ -1,24 +1,184 @@
-"""Finding the layers that may match a path (linear scan for now)."""
+"""Finding the layers that may match a path without trying every layer.
+
+@koa/router tests every layer's regex in turn, so a request costs time in
+proportion to the number of routes. Here the layers of a stack are indexed in
+a segment trie (a radix tree over ``/``-separated segments), built once and
+rebuilt when the stack changes:
+
+* a static segment is a child keyed by its text (lower-cased for
+  case-insensitive layers, whose matching the request path is folded to);
+* a segment holding ``:params`` (and no wildcard) is the one "any segment"
+  child of its node;
+* a segment holding a ``*wildcard`` can span the rest of the path: the layer
+  is kept at that node as "anything below";
+* at the last segment a layer is kept as "ends here" (routes) or "here or
+  below" (``use()`` paths, which match prefixes);
+* raw regex layers cannot be indexed: they are always candidates.
+
+A lookup walks the trie along the request's segments and collects those
+layers: a superset of the matching layers, usually one or two. The router then
+runs each candidate's own regex, in registration order, so the result is
+exactly what a linear scan gives (order, multiple matches, ``use()`` layers,
+regex fallbacks). Nothing is cached per request path.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
 from ._layer import Layer
+from ._path import Param, Text, Wildcard
 
 __all__ = ["Index"]
+
+# Non-ASCII characters that Python's case-insensitive ``re`` matches to an
+# ASCII letter (checked against ``re`` by the tests): folded to that letter so
+# that such a request segment still finds the ASCII route that will match it.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def fold(text: str) -> str:
+    """The key a case-insensitive layer's static text, or a request path, is
+    looked up by: ASCII lower case (with the four non-ASCII letters ``re``
+    equates with ASCII ones mapped to them)."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD).lower()
+
+
+class _Node:
+    __slots__ = ("below", "ends", "param", "static")
+
+    def __init__(self) -> None:
+        self.static: dict[str, _Node] = {}
+        self.param: _Node | None = None
+        #: Layers whose path ends at this node (a trailing "/" may follow).
+        self.ends: list[int] = []
+        #: Layers matching anything at or below this node.
+        self.below: list[int] = []
+
+    def child(self, key: str | None) -> _Node:
+        if key is None:
+            node = self.param
+            if node is None:
+                node = self.param = _Node()
+            return node
+        node = self.static.get(key)
+        if node is None:
+            node = self.static[key] = _Node()
+        return node
 
 
 class Index:
     """The layers of a stack, for lookups by path and by name."""
 
+    __slots__ = ("_always", "_exact", "_folded", "_layers", "named")
+
     def __init__(self, stack: Sequence[Layer]) -> None:
-        self.stack = list(stack)
+        self._layers = list(stack)
+        self._exact: _Node | None = None
+        self._folded: _Node | None = None
+        self._always: list[int] = []
+        #: The first layer of each route name.
         self.named: dict[Hashable, Layer] = {}
-        for layer in self.stack:
+        for position, layer in enumerate(self._layers):
             if layer.name is not None:
                 self.named.setdefault(layer.name, layer)
+            self._add(position, layer)
 
-    def candidates(self, path: str) -> Sequence[Layer]:
-        """Layers that may match *path*, in registration order."""
-        return self.stack
+    # -- building ------------------------------------------------------------
+
+    def _root(self, sensitive: bool) -> _Node:
+        if sensitive:
+            if self._exact is None:
+                self._exact = _Node()
+            return self._exact
+        if self._folded is None:
+            self._folded = _Node()
+        return self._folded
+
+    def _add(self, position: int, layer: Layer) -> None:
+        kind = layer._kind
+        if kind == "empty":
+            return  # never matches
+        sensitive = layer.opts.sensitive
+        if kind == "boundary":
+            node = self._root(sensitive)
+            if layer._literal:
+                for segment in layer._literal.split("/"):
+                    node = node.child(self._key(segment, sensitive))
+            node.below.append(position)
+        elif kind == "pattern":
+            for sequence in layer._sequences:
+                self._add_sequence(position, layer, sequence, sensitive)
+        else:
+            self._always.append(position)
+
+    def _key(self, text: str, sensitive: bool) -> str | None:
+        if sensitive:
+            return text
+        if text.isascii():
+            return text.lower()
+        return None  # non-ASCII text folds in ways only the regex knows: any segment
+
+    def _add_sequence(
+        self,
+        position: int,
+        layer: Layer,
+        sequence: Sequence[Text | Param | Wildcard],
+        sensitive: bool,
+    ) -> None:
+        node = self._root(sensitive)
+        segment: list[str] = []  # static text of the current segment
+        dynamic = False  # the current segment holds a :param
+        for token in sequence:
+            if isinstance(token, Wildcard):
+                node.below.append(position)  # may span any number of segments
+                return
+            if isinstance(token, Param):
+                dynamic = True
+                continue
+            parts = token.value.split("/")
+            segment.append(parts[0])
+            for part in parts[1:]:
+                node = node.child(None if dynamic else self._key("".join(segment), sensitive))
+                segment = [part]
+                dynamic = False
+        node = node.child(None if dynamic else self._key("".join(segment), sensitive))
+        if layer.opts.end:
+            node.ends.append(position)
+        else:
+            node.below.append(position)
+
+    # -- lookups -------------------------------------------------------------
+
+    def candidates(self, path: str) -> list[Layer]:
+        """Layers that may match *path* (a superset), in registration order."""
+        found: list[int] = []
+        if self._exact is not None:
+            _walk(self._exact, path.split("/"), found)
+        if self._folded is not None:
+            _walk(self._folded, fold(path).split("/"), found)
+        found.extend(self._always)
+        layers = self._layers
+        if len(found) == 1:
+            return [layers[found[0]]]
+        return [layers[position] for position in sorted(set(found))]
+
+
+def _walk(root: _Node, segments: list[str], found: list[int]) -> None:
+    count = len(segments)
+    last = count - 1
+    pending = [(root, 0)]
+    while pending:
+        node, index = pending.pop()
+        if node.below:
+            found.extend(node.below)
+        if node.ends and (index == count or (index == last and not segments[last])):
+            found.extend(node.ends)
+        if index < count:
+            child = node.static.get(segments[index])
+            if child is not None:
+                pending.append((child, index + 1))
+            if node.param is not None:
+                pending.append((node.param, index + 1))

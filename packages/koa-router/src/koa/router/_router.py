@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeAlias, overload
@@ -415,7 +415,7 @@ class Router(Generic[C]):
         return self._lookup_index().named.get(name)
 
     def url(
-        self, name: Hashable, *params: object, query: dict[str, object] | str | None = None
+        self, name: Hashable, *params: object, query: Mapping[str, object] | str | None = None
     ) -> str:
         """The URL of the route named *name*: ``url("user", {"id": 3})`` or
         ``url("user", 3)``, plus ``query={"page": 2}`` or ``query="page=2"``.
@@ -428,7 +428,7 @@ class Router(Generic[C]):
 
     @staticmethod
     def url_from_pattern(
-        pattern: str, *params: object, query: dict[str, object] | str | None = None
+        pattern: str, *params: object, query: Mapping[str, object] | str | None = None
     ) -> str:
         """A URL from a path pattern (Koa's static ``Router.url``):
         ``Router.url_from_pattern("/users/:id", {"id": 1})`` is ``/users/1``."""
