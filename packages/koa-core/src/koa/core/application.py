@@ -7,7 +7,6 @@ import contextvars
 import inspect
 import logging
 import os
-import signal
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -16,6 +15,7 @@ from aiohttp.web_request import BaseRequest
 
 from ._respond import respond
 from ._server import ServerHandle, start_server
+from .asgi import AsgiApp
 from .compose import compose, ensure_async
 from .context import Context
 from .cookies import Keygrip
@@ -94,6 +94,11 @@ class Koa:
         """Add a middleware, ``async def mw(ctx, next)``; returns the app.
         ``ctx`` may be annotated with a typing-only subclass of Context that
         declares what upstream middleware adds (``ctx: BodyParserContext``)."""
+        if isinstance(fn, Koa):
+            raise TypeError(
+                "app.use() takes middleware, not a Koa app: mount apps with "
+                "koa.mount.mount(app) (pip install koa-mount)"
+            )
         if not callable(fn):
             raise TypeError(f"middleware must be a function! got {fn!r}")
         self.middleware.append(ensure_async(fn))
@@ -210,22 +215,26 @@ class Koa:
         accepting, let requests in flight finish (at most *shutdown_timeout*
         seconds), close keep-alive connections. Blocks."""
 
-        async def main() -> None:
-            handle = await self.listen(
-                port, host, shutdown_timeout=shutdown_timeout, **server_options
-            )
-            print(f"Koa listening on {handle.url}", flush=True)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                try:
-                    loop.add_signal_handler(sig, stop.set)
-                except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
-                    signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
-            await stop.wait()
-            await handle.close()
+        from ._supervisor import serve_until_signal
 
-        asyncio.run(main())
+        asyncio.run(
+            serve_until_signal(
+                self, host=host, port=port, shutdown_timeout=shutdown_timeout, **server_options
+            )
+        )
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """The app is an ASGI 3 application too: ``uvicorn module:app``."""
+        await self.asgi(scope, receive, send)
+
+    @property
+    def asgi(self) -> AsgiApp:
+        """This app as an ASGI 3 application: ``uvicorn module:app.asgi`` (made
+        once; see :mod:`koa.core.asgi`)."""
+        adapter = self.__dict__.get("_asgi")
+        if adapter is None:
+            adapter = self.__dict__["_asgi"] = AsgiApp(self)
+        return adapter
 
     # -- inspection ----------------------------------------------------------
 

@@ -1,0 +1,72 @@
+"""A Gunicorn worker for Koa apps: ``gunicorn module:app -k koa.core.worker.GunicornWorker``.
+
+Built on aiohttp's own Gunicorn worker, so Gunicorn's process model, config
+(``--workers``, ``--bind``, ``--graceful-timeout``, ``--keep-alive``,
+``--max-requests``, access logs, TLS) and signals behave as they do for
+aiohttp apps. Needs ``pip install gunicorn`` (or ``koa-core[gunicorn]``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aiohttp import web
+from aiohttp.worker import GunicornUVLoopWebWorker, GunicornWebWorker
+
+from ._server import make_server
+from .application import Koa
+
+__all__ = ["GunicornUVLoopWorker", "GunicornWorker"]
+
+
+class GunicornWorker(GunicornWebWorker):  # type: ignore[misc,unused-ignore]
+    """Serves the Koa app Gunicorn loaded (``module:app``, or a factory
+    ``module:create_app()`` returning one) with aiohttp's low-level server."""
+
+    async def _run(self) -> None:
+        app: Any = self.wsgi
+        if not isinstance(app, Koa):
+            raise RuntimeError(
+                f"koa.core.worker.GunicornWorker serves Koa apps, got {app!r}: "
+                "point gunicorn at module:app where app = Koa()"
+            )
+        await app.startup()
+        access_log = self.log.access_log if self.cfg.accesslog else None
+        runner = web.ServerRunner(
+            make_server(
+                app,
+                logger=self.log,
+                keepalive_timeout=self.cfg.keepalive,
+                access_log=access_log,
+                access_log_format=self._get_valid_log_format(self.cfg.access_log_format),
+            ),
+            shutdown_timeout=self.cfg.graceful_timeout / 100 * 95,
+        )
+        await runner.setup()
+        ssl_context = self._create_ssl_context(self.cfg) if self.cfg.is_ssl else None
+        for sock in self.sockets:
+            await web.SockSite(runner, sock, ssl_context=ssl_context).start()
+        self.booted = True
+
+        server = runner.server
+        assert server is not None
+        pid = os.getpid()
+        try:
+            while self.alive:
+                self.notify()
+                if self.max_requests and server.requests_count > self.max_requests:
+                    self.alive = False
+                    self.log.info("Max requests, shutting down: %s", self)
+                elif pid == os.getpid() and self.ppid != os.getppid():
+                    self.alive = False
+                    self.log.info("Parent changed, shutting down: %s", self)
+                else:
+                    await self._wait_next_notify()
+        finally:
+            await runner.cleanup()
+            await app.shutdown()
+
+
+class GunicornUVLoopWorker(GunicornUVLoopWebWorker, GunicornWorker):  # type: ignore[misc,unused-ignore]
+    """:class:`GunicornWorker` on uvloop (``pip install uvloop``)."""
