@@ -436,3 +436,11 @@ def test_use_rejects_an_empty_or_mixed_path_list() -> None:
         router.use([], show_state)
     with pytest.raises(TypeError, match="non-empty list of strings"):
         router.use(bad, show_state)
+
+
+def test_a_router_cannot_be_mounted_at_a_regex() -> None:
+    """Python choice: @koa/router silently mounts at the root instead."""
+    router, child = Router(), Router()
+    child.get("/x", show_state)
+    with pytest.raises(TypeError, match="mounted at a string path"):
+        router.use(re.compile(r"^/admin"), child.routes())

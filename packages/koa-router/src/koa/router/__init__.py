@@ -16,8 +16,9 @@ app.use(router.routes()).use(router.allowed_methods())
 from .__about__ import __version__
 from ._context import ParamHandler, RouterContext, RouterHandler, RouterRequest
 from ._layer import Layer, LayerOptions
+from ._options import MatchResult, RouterEvents, RouterOptions
 from ._path import PathError
-from ._router import MatchResult, Router, RouterEvents, RouterMiddleware, RouterOptions
+from ._router import Router, RouterMiddleware
 from ._validation import ParameterValidationMiddleware, create_parameter_validation_middleware
 
 __all__ = [

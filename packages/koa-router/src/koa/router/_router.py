@@ -4,60 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, overload
 
-from koa.core import Context, HttpError, Middleware, Next
+from koa.core import Context, Middleware, Next
 
+from ._allowed import allowed_methods
 from ._chain import run_chain, run_handlers
 from ._context import C, ParamHandler, RouterHandler
 from ._index import Index
 from ._layer import BOUNDARY, AnyHandler, Layer, ensure_async
 from ._methods import ALL_METHODS, DEFAULT_METHODS
+from ._options import HostOption, MatchResult, RoutePath, RouterEvents, RouterOptions
 from ._path import has_params
 
 if TYPE_CHECKING:
     from ._layer import _PathState
 
-__all__ = ["MatchResult", "Router", "RouterEvents", "RouterMiddleware", "RouterOptions"]
-
-#: A route path: path syntax, a compiled regex, or a list of them (one layer each).
-RoutePath: TypeAlias = str | re.Pattern[str] | Sequence[str | re.Pattern[str]]
-#: ``host`` option: exact host (port included), any of a list, or a regex.
-HostOption: TypeAlias = str | Sequence[str] | re.Pattern[str] | None
-
-
-class RouterEvents(StrEnum):
-    """Router events for :meth:`Router.on`."""
-
-    #: No route matched path and method: the handlers run instead of ``next()``.
-    NOT_FOUND = "not-found"
-
-
-@dataclass(slots=True)
-class RouterOptions:
-    """A router's options (``router.opts``); see :class:`Router`."""
-
-    prefix: str | None = None
-    exclusive: bool | Literal["specificity"] = False
-    host: HostOption = None
-    methods: list[str] = field(default_factory=lambda: list(DEFAULT_METHODS))
-    sensitive: bool = False
-    strict: bool = False
-    router_path: str | None = None
-
-
-@dataclass(slots=True)
-class MatchResult:
-    """What :meth:`Router.match` found for a path and method."""
-
-    #: Layers whose path matched, in registration order.
-    path: list[Layer]
-    #: Of those, the routes answering the method, and all ``use()`` layers.
-    path_and_method: list[Layer]
-    #: Whether a route (a layer with methods) matched path and method.
-    route: bool
+__all__ = ["Router", "RouterMiddleware"]
 
 
 class RouterMiddleware:
@@ -303,6 +266,9 @@ class Router(Generic[C]):
             raise TypeError("You must provide at least one middleware function to router.use()")
         for item in middleware:
             if isinstance(item, RouterMiddleware):
+                if isinstance(explicit, re.Pattern):
+                    # @koa/router ignores a regex here and mounts at the root.
+                    raise TypeError("a router can only be mounted at a string path")
                 self._mount(item.router, explicit)
             else:
                 self._use_middleware(item, explicit)
@@ -324,8 +290,8 @@ class Router(Generic[C]):
         else:
             self._register(explicit, (), middleware, end=explicit == "/")
 
-    def _mount(self, child: Router[Any], path: str | re.Pattern[str] | None) -> None:
-        mount = path if isinstance(path, str) and path else None
+    def _mount(self, child: Router[Any], path: str | None) -> None:
+        mount = path or None
         mount_has_params = mount is not None and has_params(mount)
         prefix = self.opts.prefix
         for layer in list(child.stack):
@@ -550,34 +516,7 @@ class Router(Generic[C]):
         It acts only on a request some router saw (``ctx.matched`` exists)
         and whose status is still 404.
         """
-
-        async def allowed_methods(ctx: Context, next: Next) -> None:
-            await next()
-            matched: list[Layer] | None = ctx.__dict__.get("matched")
-            if matched is None or ctx.status != 404:
-                return
-            allowed: dict[str, None] = {}
-            for layer in matched:
-                for method in layer.methods:
-                    allowed[method] = None
-            allow = ", ".join(allowed)
-            method = ctx.method.upper()
-            if method not in self.opts.methods:
-                if throw:
-                    raise not_implemented() if not_implemented else HttpError(501)
-                ctx.status = 501
-                ctx.set("Allow", allow)
-            elif method == "OPTIONS" and allowed:
-                ctx.status = 200
-                ctx.body = ""
-                ctx.set("Allow", allow)
-            elif allowed and method not in allowed:
-                if throw:
-                    raise method_not_allowed() if method_not_allowed else HttpError(405)
-                ctx.status = 405
-                ctx.set("Allow", allow)
-
-        return allowed_methods
+        return allowed_methods(self.opts, throw, not_implemented, method_not_allowed)
 
 
 def _handlers(value: object) -> list[Any]:
