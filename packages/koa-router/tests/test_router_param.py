@@ -229,3 +229,17 @@ async def test_param_handler_is_skipped_for_an_absent_optional_param(client: Cli
     await c.get("/user")
     await c.get("/user/7")
     assert calls == ["handler", "param:7", "handler"]
+
+
+async def test_plain_function_param_handler_runs_once(client: ClientFor) -> None:
+    router = Router()
+    calls: list[str] = []
+
+    def sync(value: str, ctx: Context, next: Next) -> Any:
+        calls.append("param")
+        return next()
+
+    router.param("id", sync)
+    router.get("/:id", route_recorder(calls, "get1")).get("/:id", route_recorder(calls, "get2"))
+    await (await client(app_with(router))).get("/test")
+    assert calls == ["param", "get1", "get2"]

@@ -79,18 +79,19 @@ class _ParamMiddleware:
     """A ``router.param()`` handler in a layer's stack: runs at most once per
     request, with the parameter's decoded value."""
 
-    __slots__ = ("handler", "param")
+    __slots__ = ("handler", "key", "param")
 
-    def __init__(self, param: str, handler: Callable[..., Awaitable[Any]]) -> None:
+    def __init__(self, param: str, handler: Callable[..., Any]) -> None:
         self.param = param
-        self.handler = handler
+        self.key = id(handler)  # the handler as given: the same in every layer
+        self.handler = ensure_async(handler)
 
     async def __call__(self, ctx: Context, next: Next) -> Any:
         state = ctx.__dict__
         seen: set[int] | None = state.get("_matched_params")
         if seen is None:
             seen = state["_matched_params"] = set()
-        key = id(self.handler)
+        key = self.key
         if key in seen:
             return await next()
         seen.add(key)
@@ -319,7 +320,7 @@ class Layer:
         if name not in names:
             return self
         position = names.index(name)
-        wrapper = _ParamMiddleware(name, ensure_async(handler))
+        wrapper = _ParamMiddleware(name, handler)
         stack = self.stack
         for index, existing in enumerate(stack):
             if not isinstance(existing, _ParamMiddleware) or (
