@@ -378,7 +378,10 @@ class Router(Generic[C]):
 
     def route(self, name: Hashable) -> Layer | None:
         """The first layer named *name*, or None."""
-        return self._lookup_index().named.get(name)
+        if self._index is not None and self._index_key() == self._indexed:
+            return self._index.named.get(name)
+        # Not indexed yet (still registering): do not build the index for this.
+        return next((layer for layer in self.stack if layer.name == name), None)
 
     def url(
         self, name: Hashable, *params: object, query: Mapping[str, object] | str | None = None
@@ -420,12 +423,15 @@ class Router(Generic[C]):
             return host in expected
         return False
 
-    def _lookup_index(self) -> Index:
+    def _index_key(self) -> tuple[int, int]:
         stack = self.stack
-        key = (len(stack), id(stack[-1]) if stack else 0)
+        return len(stack), id(stack[-1]) if stack else 0
+
+    def _lookup_index(self) -> Index:
+        key = self._index_key()
         index = self._index
         if index is None or key != self._indexed:
-            index = self._index = Index(stack)
+            index = self._index = Index(self.stack)
             self._indexed = key
         return index
 
