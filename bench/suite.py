@@ -1,0 +1,855 @@
+"""HTTP benchmark suite: every peer framework through the same scenarios under
+wrk, one server process at a time, interleaved rounds, medians reported.
+
+    python bench/suite.py            # full run: 3 rounds, 5 s per test after 1 s warm-up
+    python bench/suite.py --quick    # 1 round, 2 s per test, default loop only
+    python bench/suite.py --help     # every option
+
+Use ``bench/run.sh`` to install what the suite needs first. The server is
+pinned to CPU 0 and wrk to CPU 1 (``taskset``); servers bind 127.0.0.1 only.
+A full run writes ``bench/RESULTS.md``, ``bench/ratios.png`` and
+``bench/results/results.json``; a quick run writes the same three files under
+``bench/results/`` so it never overwrites the committed report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+SERVERS = BENCH / "servers"
+NODE_DIR = BENCH / "node"
+LUA = BENCH / "lua"
+sys.path.insert(0, str(SERVERS))
+
+from _common import (  # noqa: E402
+    LOGGER_SCENARIO,
+    POST_PATH,
+    SCENARIOS,
+    STATIC_NAME,
+    STATIC_PREFIX,
+    post_body,
+    static_body,
+)
+
+SERVER_CPU = "0"
+CLIENT_CPU = "1"
+READY_TIMEOUT = 20.0
+STOP_TIMEOUT = 5.0
+
+SCENARIO_TITLES = {
+    "plaintext": "Plaintext hello",
+    "json_router": "JSON GET, 100 parametrised routes",
+    "json_post": "JSON POST ~1 KB through the body parser",
+    "middleware10": "10 pass-through middleware",
+    "realistic": "Realistic stack (logger to file + router + body parser + mounted static)",
+    LOGGER_SCENARIO: "Plaintext + request logger to a file",
+}
+
+#: Koa for Python's targets: minimum req/s ratio to raw aiohttp, same loop, same round.
+RATIO_TARGETS = {"plaintext": 0.90, "json_router": 0.85, "middleware10": 0.80}
+RSS_TOLERANCE = 0.10
+
+
+@dataclass(frozen=True)
+class Peer:
+    """One server configuration: a framework on an event loop."""
+
+    key: str
+    framework: str  # raw | aiohttp | starlette | koa | koajs
+    loop: str  # asyncio | uvloop | node
+    label: str
+
+    def baseline(self, keys: list[str]) -> str:
+        """The raw aiohttp peer this one's ratios are taken against."""
+        if self.loop == "node":  # libuv underneath, like uvloop
+            return "raw/uvloop" if "raw/uvloop" in keys else "raw/asyncio"
+        return f"raw/{self.loop}"
+
+
+LABELS = {
+    "raw": "raw aiohttp.web.Server",
+    "aiohttp": "aiohttp.web.Application",
+    "starlette": "Starlette (uvicorn)",
+    "koa": "Koa for Python",
+    "koajs": "Koa.js 3 (Node)",
+}
+PY_FRAMEWORKS = ("raw", "aiohttp", "starlette", "koa")
+
+
+def make_peers(frameworks: list[str], loops: list[str]) -> list[Peer]:
+    peers = [
+        Peer(f"{fw}/{loop}", fw, loop, LABELS[fw])
+        for loop in loops
+        for fw in PY_FRAMEWORKS
+        if fw in frameworks
+    ]
+    if "koajs" in frameworks:
+        peers.append(Peer("koajs/node", "koajs", "node", LABELS["koajs"]))
+    return peers
+
+
+@dataclass
+class Measurement:
+    """One wrk run against one fresh server process."""
+
+    peer: str
+    scenario: str
+    round: int
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    requests: int = 0
+    non_2xx: int = 0
+    socket_errors: int = 0
+    peak_rss_kib: int = 0
+    error: str = ""
+    wrk_output: str = field(default="", repr=False)
+
+
+# -- processes -----------------------------------------------------------------
+
+_live: set[subprocess.Popen[bytes]] = set()
+
+
+def _terminate(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def kill_server(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server's process group, SIGKILL it if it lingers."""
+    _live.discard(proc)
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(STOP_TIMEOUT)
+
+
+def kill_all() -> None:
+    for proc in list(_live):
+        kill_server(proc)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_command(peer: Peer, scenario: str, port: int, work: Path, log_path: Path) -> list[str]:
+    static_dir = str(work / "static")
+    if peer.framework == "koajs":
+        cmd = ["node", str(NODE_DIR / "server.js"), scenario, str(port), static_dir, str(log_path)]
+    else:
+        cmd = [
+            sys.executable,
+            str(SERVERS / "serve.py"),
+            peer.framework,
+            scenario,
+            "--loop",
+            peer.loop,
+            "--port",
+            str(port),
+            "--static-dir",
+            static_dir,
+            "--log-path",
+            str(log_path),
+        ]
+    return ["taskset", "-c", SERVER_CPU, *cmd]
+
+
+@contextlib.contextmanager
+def running_server(
+    peer: Peer, scenario: str, work: Path, tag: str
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """Start *peer* serving *scenario* on a free port; kill it on exit."""
+    port = free_port()
+    log_path = work / f"{tag}.log"
+    stderr_path = work / f"{tag}.stderr"
+    with open(stderr_path, "wb") as stderr:
+        proc = subprocess.Popen(
+            server_command(peer, scenario, port, work, log_path),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+            env={**os.environ, "NODE_ENV": "production", "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+    _live.add(proc)
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"{peer.key} exited ({proc.returncode}): "
+                    + stderr_path.read_text(errors="replace")[-2000:]
+                )
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{peer.key} did not listen within {READY_TIMEOUT}s"
+                    ) from None
+                time.sleep(0.05)
+        yield proc, port
+    finally:
+        kill_server(proc)
+
+
+def peak_rss_kib(pid: int) -> int:
+    """VmHWM (peak resident set) of *pid*, in KiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+# -- correctness ---------------------------------------------------------------
+
+
+def fetch(port: int, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        conn.request(method, path, body=body, headers=headers)
+        reply = conn.getresponse()
+        return reply.status, reply.read()
+    finally:
+        conn.close()
+
+
+def verify(scenario: str, port: int) -> None:
+    """Check the server answers the scenario's requests correctly before
+    measuring it (a fast wrong answer must not count)."""
+    hello = (200, b"Hello, World!")
+    checks: list[tuple[str, str, bytes | None, tuple[int, Any]]] = []
+    route = ("GET", "/api/v1/res42/7919", None, (200, {"route": 42, "id": "7919"}))
+    post = ("POST", POST_PATH, post_body(), (200, {"received": 10}))
+    static = ("GET", f"{STATIC_PREFIX}/{STATIC_NAME}", None, (200, static_body()))
+    if scenario in ("plaintext", "middleware10", LOGGER_SCENARIO):
+        checks.append(("GET", "/", None, hello))
+    elif scenario == "json_router":
+        checks += [route, ("GET", "/api/v1/res0/a", None, (200, {"route": 0, "id": "a"}))]
+    elif scenario == "json_post":
+        checks.append(post)
+    elif scenario == "realistic":
+        checks += [route, post, static]
+    for method, path, body, (status, expected) in checks:
+        got_status, got = fetch(port, method, path, body)
+        value: Any = json.loads(got) if isinstance(expected, dict) else got
+        if got_status != status or value != expected:
+            raise RuntimeError(
+                f"{method} {path}: expected {status} {expected!r:.80}, "
+                f"got {got_status} {got!r:.200}"
+            )
+
+
+# -- wrk -----------------------------------------------------------------------
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not match:
+        raise ValueError(f"unparsable latency {text!r}")
+    return float(match[1]) * _UNITS[match[2]]
+
+
+def wrk_command(
+    scenario: str, port: int, seconds: float, connections: int, work: Path
+) -> list[str]:
+    url = f"http://127.0.0.1:{port}/"
+    cmd = ["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}"]
+    cmd += [f"-d{max(1, round(seconds))}s", "--timeout", "5s", "--latency"]
+    if scenario == "json_router":
+        cmd += ["-s", str(LUA / "router.lua"), url]
+    elif scenario == "json_post":
+        cmd += ["-s", str(LUA / "post.lua"), url, "--", str(work / "body.json")]
+    elif scenario == "realistic":
+        cmd += ["-s", str(LUA / "realistic.lua"), url, "--", str(work / "body.json")]
+    else:
+        cmd.append(url)
+    return cmd
+
+
+def run_wrk(cmd: list[str], seconds: float) -> str:
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=seconds + 30, stdin=subprocess.DEVNULL
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    return done.stdout
+
+
+def parse_wrk(output: str, m: Measurement) -> None:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if not rps:
+        raise RuntimeError(f"no Requests/sec in wrk output:\n{output}")
+    m.rps = float(rps[1])
+    for pct, attr in (("50", "p50_ms"), ("99", "p99_ms")):
+        lat = re.search(rf"^\s+{pct}%\s+(\S+)", output, re.M)
+        if lat:
+            setattr(m, attr, _ms(lat[1]))
+    total = re.search(r"(\d+) requests in", output)
+    m.requests = int(total[1]) if total else 0
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    m.non_2xx = int(non2xx[1]) if non2xx else 0
+    sock = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    m.socket_errors = sum(int(x) for x in sock.groups()) if sock else 0
+
+
+def measure(
+    peer: Peer, scenario: str, rnd: int, opts: argparse.Namespace, work: Path
+) -> Measurement:
+    m = Measurement(peer.key, scenario, rnd)
+    tag = f"{peer.key.replace('/', '-')}-{scenario}-r{rnd}"
+    try:
+        with running_server(peer, scenario, work, tag) as (proc, port):
+            verify(scenario, port)
+            if opts.warmup > 0:
+                run_wrk(wrk_command(scenario, port, opts.warmup, opts.connections, work), 1)
+            out = run_wrk(
+                wrk_command(scenario, port, opts.duration, opts.connections, work), opts.duration
+            )
+            m.peak_rss_kib = peak_rss_kib(proc.pid)
+            m.wrk_output = out
+            parse_wrk(out, m)
+    except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as err:
+        m.error = str(err)
+    return m
+
+
+# -- aggregation -----------------------------------------------------------------
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+@dataclass
+class Summary:
+    peer: Peer
+    scenario: str
+    rps: float
+    ratio: float  # median over rounds of rps / baseline rps in the same round
+    ratios: list[float]
+    p50_ms: float
+    p99_ms: float
+    rss_mib: float
+    errors: int
+    failures: list[str]
+
+
+def summarise(
+    peers: list[Peer], scenarios: list[str], results: list[Measurement]
+) -> dict[tuple[str, str], Summary]:
+    keys = [p.key for p in peers]
+    by = {(m.peer, m.scenario, m.round): m for m in results}
+    rounds = sorted({m.round for m in results})
+    out: dict[tuple[str, str], Summary] = {}
+    for scenario in scenarios:
+        for peer in peers:
+            ms = [by[k] for r in rounds if (k := (peer.key, scenario, r)) in by]
+            if not ms:
+                continue
+            ok = [m for m in ms if not m.error]
+            ratios = []
+            for m in ok:
+                base = by.get((peer.baseline(keys), scenario, m.round))
+                if base is not None and not base.error and base.rps:
+                    ratios.append(m.rps / base.rps)
+            out[(peer.key, scenario)] = Summary(
+                peer=peer,
+                scenario=scenario,
+                rps=median([m.rps for m in ok]),
+                ratio=median(ratios),
+                ratios=ratios,
+                p50_ms=median([m.p50_ms for m in ok]),
+                p99_ms=median([m.p99_ms for m in ok]),
+                rss_mib=median([m.peak_rss_kib / 1024 for m in ok]),
+                errors=sum(m.non_2xx + m.socket_errors for m in ok),
+                failures=[m.error for m in ms if m.error],
+            )
+    return out
+
+
+def logger_ratios(peers: list[Peer], results: list[Measurement]) -> dict[str, list[float]]:
+    """Per peer: rps with a logger / rps without, in the same round."""
+    by = {(m.peer, m.scenario, m.round): m for m in results if not m.error}
+    out: dict[str, list[float]] = {}
+    for peer in peers:
+        for (key, scenario, rnd), m in by.items():
+            if key == peer.key and scenario == LOGGER_SCENARIO:
+                plain = by.get((key, "plaintext", rnd))
+                if plain and plain.rps:
+                    out.setdefault(key, []).append(m.rps / plain.rps)
+    return out
+
+
+# -- report ----------------------------------------------------------------------
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found: dict[str, str] = {"Python": platform.python_version()}
+    for dist in ("aiohttp", "uvloop", "starlette", "uvicorn", "httptools", "koa-core"):
+        try:
+            found[dist] = version(dist)
+        except PackageNotFoundError:
+            found[dist] = "-"
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        found["Node"] = subprocess.run(
+            ["node", "--version"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    with contextlib.suppress(OSError, ValueError):
+        found["koa (npm)"] = json.loads((NODE_DIR / "node_modules/koa/package.json").read_text())[
+            "version"
+        ]
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        out = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
+        found["wrk"] = (out.stdout + out.stderr).split()[1]
+    return found
+
+
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown CPU"
+
+
+def fmt(value: float, spec: str) -> str:
+    return "-" if value != value else format(value, spec)  # NaN -> "-"
+
+
+def targets_section(peers: list[Peer], summary: dict[tuple[str, str], Summary]) -> list[str]:
+    lines = [
+        "## Targets (Koa for Python)",
+        "",
+        "Ratios are medians over rounds of Koa's req/s divided by raw aiohttp's on the same "
+        "loop in the same round.",
+        "",
+        "| Target | Loop | Measured | Met |",
+        "|---|---|---|---|",
+    ]
+    for peer in peers:
+        if peer.framework != "koa":
+            continue
+        loop = peer.loop
+        for scenario, target in RATIO_TARGETS.items():
+            s = summary.get((peer.key, scenario))
+            if s is None:
+                continue
+            met = "yes" if s.ratio >= target else "**no**"
+            lines.append(
+                f"| {scenario}: ratio >= {target:.2f} | {loop} | {fmt(s.ratio, '.3f')} | {met} |"
+            )
+        s = summary.get((peer.key, "realistic"))
+        if s is not None:
+            rivals = [summary.get((f"{fw}/{loop}", "realistic")) for fw in ("aiohttp", "starlette")]
+            shown = ", ".join(
+                f"{r.peer.label} {fmt(r.ratio, '.3f')}" for r in rivals if r is not None
+            )
+            ahead = all(r is None or s.rps > r.rps for r in rivals)
+            lines.append(
+                f"| realistic: ahead of aiohttp.web.Application and Starlette | {loop} | "
+                f"{fmt(s.ratio, '.3f')} (vs {shown}) | {'yes' if ahead else '**no**'} |"
+            )
+        for scenario in SCENARIOS:
+            s = summary.get((peer.key, scenario))
+            raw = summary.get((f"raw/{loop}", scenario))
+            if s is None or raw is None or not raw.rss_mib:
+                continue
+            ratio = s.rss_mib / raw.rss_mib
+            met = "yes" if ratio <= 1 + RSS_TOLERANCE else "**no**"
+            lines.append(
+                f"| {scenario}: peak RSS within 10% of raw | {loop} | "
+                f"{s.rss_mib:.1f} MiB vs {raw.rss_mib:.1f} MiB ({ratio:.2f}x) | {met} |"
+            )
+    return [*lines, ""]
+
+
+def write_report(
+    path: Path,
+    chart: Path | None,
+    opts: argparse.Namespace,
+    peers: list[Peer],
+    scenarios: list[str],
+    results: list[Measurement],
+    overhead: str,
+    started: datetime,
+) -> None:
+    summary = summarise(peers, scenarios, results)
+    keys = [p.key for p in peers]
+    ver = versions()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Generated by `bench/run.sh{' --quick' if opts.quick else ''}` on "
+        f"{started:%Y-%m-%d %H:%M} UTC in {(datetime.now(UTC) - started).seconds // 60} min. "
+        "See [README.md](README.md) for what each scenario is and how to read this.",
+        "",
+        f"- Machine: {cpu_model()}, {os.cpu_count()} CPUs, Linux {platform.release()}. "
+        f"Server on CPU {SERVER_CPU}, wrk on CPU {CLIENT_CPU}. The machine was shared with "
+        "other jobs during the run, so absolute numbers are noisy; ratios are taken "
+        "within a round.",
+        f"- wrk -t1 -c{opts.connections} --latency, {opts.rounds} interleaved round(s), "
+        f"{opts.warmup:g} s warm-up + {opts.duration:g} s measured per test, "
+        "one fresh server process per test. Figures are medians over rounds.",
+        "- Versions: " + ", ".join(f"{k} {v}" for k, v in ver.items()),
+        "",
+    ]
+    lines += targets_section(peers, summary)
+    if chart is not None:
+        lines += [f"![req/s ratio to raw aiohttp]({chart.name})", ""]
+    lines += [
+        "## Results per scenario",
+        "",
+        "ratio = req/s / raw aiohttp's req/s on the same loop in the same round (median over "
+        "rounds; Koa.js is compared with raw aiohttp on uvloop, both being libuv-style loops). "
+        "RSS = peak resident set (VmHWM) of the server process at the end of the test. "
+        "errors = non-2xx responses + socket errors seen by wrk.",
+        "",
+    ]
+    for scenario in scenarios:
+        lines += [
+            f"### {scenario}: {SCENARIO_TITLES[scenario]}",
+            "",
+            "| Framework | Loop | req/s | ratio | p50 ms | p99 ms | peak RSS MiB | errors |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for peer in peers:
+            s = summary.get((peer.key, scenario))
+            if s is None:
+                continue
+            if s.failures and not s.ratios and s.rps != s.rps:
+                lines.append(f"| {peer.label} | {peer.loop} | failed: {s.failures[0][:80]} |||||")
+                continue
+            name = f"**{peer.label}**" if peer.framework == "koa" else peer.label
+            lines.append(
+                f"| {name} | {peer.loop} | {fmt(s.rps, ',.0f')} | {fmt(s.ratio, '.3f')} | "
+                f"{fmt(s.p50_ms, '.2f')} | {fmt(s.p99_ms, '.2f')} | {fmt(s.rss_mib, '.1f')} | "
+                f"{s.errors} |"
+            )
+        lines.append("")
+    lr = logger_ratios(peers, results)
+    if lr:
+        lines += [
+            "## Cost of the request logger",
+            "",
+            f"`{LOGGER_SCENARIO}` (plaintext + koa-logger writing its two lines per request to a "
+            "buffered file) against `plaintext` without a logger, same peer, same round.",
+            "",
+            "| Framework | Loop | req/s without | req/s with logger | ratio with/without |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for peer in peers:
+            if peer.key not in lr:
+                continue
+            plain = summary.get((peer.key, "plaintext"))
+            logged = summary.get((peer.key, LOGGER_SCENARIO))
+            nan = float("nan")
+            lines.append(
+                f"| {peer.label} | {peer.loop} | {fmt(plain.rps if plain else nan, ',.0f')}"
+                f" | {fmt(logged.rps if logged else nan, ',.0f')} | "
+                f"{median(lr[peer.key]):.3f} |"
+            )
+        lines.append("")
+    if overhead:
+        lines += [
+            "## In-process overhead",
+            "",
+            "`python3 bench/overhead.py`: microseconds per request that Koa adds on top of a raw "
+            "aiohttp handler, calling both on a mocked request (no sockets).",
+            "",
+            "```",
+            overhead.strip(),
+            "```",
+            "",
+        ]
+    lines += [
+        "## Per-round req/s",
+        "",
+        "| Scenario | Framework | Loop | "
+        + " | ".join(f"round {r}" for r in range(1, opts.rounds + 1))
+        + " |",
+        "|---|---|---|" + "---:|" * opts.rounds,
+    ]
+    by = {(m.peer, m.scenario, m.round): m for m in results}
+    for scenario in scenarios:
+        for peer in peers:
+            cells = []
+            for r in range(1, opts.rounds + 1):
+                m = by.get((peer.key, scenario, r))
+                cells.append("-" if m is None else ("failed" if m.error else f"{m.rps:,.0f}"))
+            if any(c != "-" for c in cells):
+                lines.append(
+                    f"| {scenario} | {peer.label} | {peer.loop} | " + " | ".join(cells) + " |"
+                )
+    lines.append("")
+    failures = [m for m in results if m.error]
+    if failures:
+        lines += ["## Failures", ""]
+        lines += [f"- {m.peer} {m.scenario} round {m.round}: {m.error[:300]}" for m in failures]
+        lines.append("")
+    path.write_text("\n".join(lines))
+    del keys
+
+
+def draw_chart(
+    path: Path, peers: list[Peer], scenarios: list[str], results: list[Measurement]
+) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is missing: no chart", file=sys.stderr)
+        return False
+    summary = summarise(peers, scenarios, results)
+    shown = [s for s in scenarios if s != LOGGER_SCENARIO]
+    groups = [("asyncio", "default asyncio loop"), ("uvloop", "uvloop (Koa.js: Node)")]
+    groups = [g for g in groups if any(p.loop == g[0] for p in peers)]
+    fig, axes = plt.subplots(
+        len(groups), 1, figsize=(11, 4.2 * len(groups)), squeeze=False, constrained_layout=True
+    )
+    colours = {
+        "aiohttp": "#7f7f7f",
+        "starlette": "#2ca02c",
+        "koa": "#d62728",
+        "koajs": "#1f77b4",
+    }
+    for ax, (loop, title) in zip(axes[:, 0], groups, strict=True):
+        members = [
+            p
+            for p in peers
+            if p.framework != "raw" and (p.loop == loop or (p.loop == "node" and loop == "uvloop"))
+        ]
+        if loop == "asyncio" and not any(g[0] == "uvloop" for g in groups):
+            members += [p for p in peers if p.loop == "node" and p not in members]
+        width = 0.8 / max(1, len(members))
+        for j, peer in enumerate(members):
+            xs = [i + (j - (len(members) - 1) / 2) * width for i in range(len(shown))]
+            ys = [summary[(peer.key, s)].ratio if (peer.key, s) in summary else 0.0 for s in shown]
+            bars = ax.bar(xs, ys, width * 0.92, label=peer.label, color=colours[peer.framework])
+            ax.bar_label(bars, labels=[f"{y:.2f}" if y else "" for y in ys], fontsize=7)
+        for i, s in enumerate(shown):
+            if s in RATIO_TARGETS:
+                ax.hlines(RATIO_TARGETS[s], i - 0.45, i + 0.45, colors="#d62728", linestyles=":")
+        ax.axhline(1.0, color="black", linewidth=0.8)
+        ax.set_xticks(range(len(shown)), shown)
+        ax.set_ylabel("req/s ÷ raw aiohttp (same round)")
+        ax.set_title(f"{title}: ratio to raw aiohttp.web.Server (1.0); dotted = Koa target")
+        ax.legend(fontsize=8, loc="upper right")
+        ax.set_ylim(0, max(1.3, ax.get_ylim()[1]))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def run_overhead() -> str:
+    script = BENCH / "overhead.py"
+    if not script.exists():
+        return ""
+    try:
+        done = subprocess.run(
+            ["taskset", "-c", SERVER_CPU, sys.executable, str(script)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    except subprocess.TimeoutExpired:
+        return "bench/overhead.py timed out"
+    return done.stdout if done.returncode == 0 else f"bench/overhead.py failed: {done.stderr}"
+
+
+# -- main --------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="1 round, 2 s, default loop only")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds (default 3)")
+    parser.add_argument("--duration", type=float, help="measured seconds per test (default 5)")
+    parser.add_argument("--warmup", type=float, help="warm-up seconds per test (default 1)")
+    parser.add_argument("--connections", type=int, default=64, help="wrk -c (default 64)")
+    parser.add_argument(
+        "--frameworks",
+        default="raw,aiohttp,starlette,koa,koajs",
+        help="comma-separated among raw,aiohttp,starlette,koa,koajs (raw is always kept)",
+    )
+    parser.add_argument("--loops", help="comma-separated among asyncio,uvloop")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join([*SCENARIOS, LOGGER_SCENARIO]),
+        help="comma-separated scenarios (default: all)",
+    )
+    parser.add_argument("--no-overhead", action="store_true", help="skip bench/overhead.py")
+    parser.add_argument("--out", type=Path, help="report directory (default: see above)")
+    parser.add_argument(
+        "--max-minutes", type=float, default=90, help="stop starting new tests after this"
+    )
+    opts = parser.parse_args(argv)
+    quick = opts.quick
+    opts.rounds = opts.rounds or (1 if quick else 3)
+    opts.duration = opts.duration or (2.0 if quick else 5.0)
+    opts.warmup = 1.0 if opts.warmup is None else opts.warmup
+    opts.loops = (opts.loops or ("asyncio" if quick else "asyncio,uvloop")).split(",")
+    opts.out = opts.out or (BENCH / "results" if quick else BENCH)
+    frameworks = [f for f in opts.frameworks.split(",") if f]
+    if "raw" not in frameworks:
+        frameworks.insert(0, "raw")
+    unknown = set(frameworks) - set(LABELS) | set(opts.loops) - {"asyncio", "uvloop"}
+    scenarios = [s for s in opts.scenarios.split(",") if s]
+    unknown |= set(scenarios) - set(SCENARIO_TITLES)
+    if unknown:
+        parser.error(f"unknown: {', '.join(sorted(unknown))}")
+    opts.frameworks = frameworks
+    opts.scenario_list = scenarios
+    return opts
+
+
+def check_tools(peers: list[Peer]) -> None:
+    missing = [t for t in ("wrk", "taskset") if shutil.which(t) is None]
+    if any(p.framework == "koajs" for p in peers):
+        if shutil.which("node") is None:
+            missing.append("node")
+        elif not (NODE_DIR / "node_modules" / "koa").is_dir():
+            missing.append("bench/node/node_modules (npm ci --prefix bench/node)")
+    if missing:
+        raise SystemExit(f"missing: {', '.join(missing)}; run bench/run.sh to install them")
+
+
+def plan(opts: argparse.Namespace, peers: list[Peer]) -> list[tuple[int, str, Peer]]:
+    """Round by round, scenario by scenario, every peer in turn (A B C A B C)."""
+    steps = []
+    for rnd in range(1, opts.rounds + 1):
+        for scenario in opts.scenario_list:
+            for peer in peers:
+                if scenario == LOGGER_SCENARIO and peer.framework not in ("koa", "koajs"):
+                    continue
+                steps.append((rnd, scenario, peer))
+    return steps
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts = parse_args(argv)
+    peers = make_peers(opts.frameworks, opts.loops)
+    check_tools(peers)
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
+    started = datetime.now(UTC)
+    steps = plan(opts, peers)
+    per_step = opts.duration + opts.warmup + 1.5
+    print(
+        f"{len(steps)} tests: {len(peers)} servers x {len(opts.scenario_list)} scenarios x "
+        f"{opts.rounds} round(s), about {len(steps) * per_step / 60:.0f} min",
+        flush=True,
+    )
+    results: list[Measurement] = []
+    opts.out.mkdir(parents=True, exist_ok=True)
+    raw_dir = BENCH / "results"
+    raw_dir.mkdir(exist_ok=True)
+    deadline = time.monotonic() + opts.max_minutes * 60
+    with tempfile.TemporaryDirectory(prefix="koa-bench-") as tmp:
+        work = Path(tmp)
+        (work / "static").mkdir()
+        (work / "static" / STATIC_NAME).write_bytes(static_body())
+        (work / "body.json").write_bytes(post_body())
+        try:
+            for i, (rnd, scenario, peer) in enumerate(steps, 1):
+                if time.monotonic() > deadline:
+                    print(f"--max-minutes reached: {len(steps) - i + 1} tests skipped")
+                    break
+                m = measure(peer, scenario, rnd, opts, work)
+                results.append(m)
+                shown = (
+                    f"ERROR {m.error[:200]}"
+                    if m.error
+                    else (
+                        f"{m.rps:10,.0f} req/s  p50 {m.p50_ms:6.2f} ms  p99 {m.p99_ms:6.2f} ms  "
+                        f"RSS {m.peak_rss_kib / 1024:5.1f} MiB"
+                        + (
+                            f"  errors {m.non_2xx + m.socket_errors}"
+                            if m.non_2xx + m.socket_errors
+                            else ""
+                        )
+                    )
+                )
+                print(
+                    f"[{i:3}/{len(steps)}] r{rnd} {scenario:16} {peer.key:18} {shown}", flush=True
+                )
+        except KeyboardInterrupt:
+            print("interrupted: writing what was measured", file=sys.stderr)
+        finally:
+            kill_all()
+    overhead = "" if opts.no_overhead else run_overhead()
+    raw_json = opts.out / "results.json" if opts.out != BENCH else raw_dir / "results.json"
+    raw_json.write_text(
+        json.dumps(
+            {
+                "started": started.isoformat(),
+                "options": {k: str(v) for k, v in vars(opts).items()},
+                "peers": [asdict(p) for p in peers],
+                "measurements": [asdict(m) for m in results],
+                "overhead": overhead,
+            },
+            indent=1,
+        )
+    )
+    chart = opts.out / "ratios.png"
+    drawn = draw_chart(chart, peers, opts.scenario_list, results)
+    report = opts.out / "RESULTS.md"
+    write_report(
+        report,
+        chart if drawn else None,
+        opts,
+        peers,
+        opts.scenario_list,
+        results,
+        overhead,
+        started,
+    )
+    print(f"wrote {report}, {chart if drawn else '(no chart)'} and {raw_json}")
+    return 1 if any(m.error for m in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
