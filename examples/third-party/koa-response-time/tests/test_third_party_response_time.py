@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from koa_response_time import response_time
+
 from koa.core import Context, Koa, Next
 from koa.core.testing import client_for
-from koa_response_time import response_time
 
 
 async def hello(ctx: Context, next: Next) -> None:
