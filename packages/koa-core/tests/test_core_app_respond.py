@@ -130,6 +130,19 @@ async def test_empty_body_with_type_none_has_no_content_type(client: ClientFor) 
     assert reply.headers["Content-Length"] == "0"
 
 
+async def test_non_empty_body_without_type_is_sent_as_binary(client: ClientFor) -> None:
+    """K004 (deviation: aiohttp adds ``application/octet-stream`` to a non-empty
+    body without a type; Koa sends none)"""
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.body = "abc"
+        ctx.type = None
+
+    reply = await (await client(app_with(mw))).get("/")
+    assert (reply.status, reply.text) == (200, "abc")
+    assert reply.headers["Content-Type"] == BIN
+
+
 async def test_head_of_a_string_body_keeps_type_and_length(client: ClientFor) -> None:
     """K005"""
 
