@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeAlias
+from unittest import mock
 
 import aiohttp
 from aiohttp.test_utils import make_mocked_request
@@ -146,10 +147,20 @@ def create_context(
     *,
     app: Koa | None = None,
     sslcontext: Any = None,
+    remote: str = "127.0.0.1",
 ) -> Context:
     """A Context for an in-memory request (no socket): for unit tests of code
-    that reads ``ctx`` or sets the response. ``sslcontext`` makes it HTTPS."""
+    that reads ``ctx`` or sets the response. ``sslcontext`` (any truthy value)
+    makes it HTTPS; ``remote`` is the peer address (``ctx.ip``)."""
+    transport = mock.Mock()
+    transport.is_closing.return_value = False
+    extra = {"peername": (remote, 50000), "sockname": ("127.0.0.1", 80), "sslcontext": sslcontext}
+    transport.get_extra_info.side_effect = lambda name, default=None: extra.get(name, default)
     req = make_mocked_request(
-        method, url, headers=CIMultiDict(headers or {}), sslcontext=sslcontext
+        method,
+        url,
+        headers=CIMultiDict(headers or {}),
+        sslcontext=sslcontext,
+        transport=transport,
     )
     return (app or Koa()).create_context(req)
