@@ -10,10 +10,11 @@ from multidict import CIMultiDict
 
 from ._body import UNSET, close_stream, is_stream, iterate_stream
 from .response import TEXT
-from .statuses import EMPTY_STATUSES
+from .statuses import EMPTY_STATUSES, STATUS_CODES
 
 if TYPE_CHECKING:
     from .context import Context
+    from .response import Response
 
 __all__ = ["DISCONNECT_POLL", "respond"]
 
@@ -29,6 +30,16 @@ def _headers(ctx: Context) -> CIMultiDict[str]:
 async def respond(ctx: Context) -> web.StreamResponse:
     """Write the response Koa-style; returns the aiohttp response to hand back."""
     response = ctx.response
+    body = response._body
+    body_type = type(body)
+    if (
+        (body_type is str or body_type is bytes)
+        and response._res is None
+        and ctx.respond is not False
+        and response._status not in EMPTY_STATUSES
+        and ctx.request._method != "HEAD"
+    ):
+        return _text_or_bytes(response, body)
     if ctx.respond is False:
         return response.res
     if response.header_sent:
@@ -36,7 +47,6 @@ async def respond(ctx: Context) -> web.StreamResponse:
 
     status = response._status
     reason = response._message or response.message
-    body = response._body
 
     if isinstance(body, web.StreamResponse):
         return _hand_over(ctx, body, status, reason)
@@ -111,6 +121,23 @@ async def _watch_client(ctx: Context, task: asyncio.Task[object], cut_off: list[
         await asyncio.sleep(DISCONNECT_POLL)
     cut_off.append(True)
     task.cancel()
+
+
+def _text_or_bytes(response: Response, body: str | bytes) -> web.Response:
+    """The common case, kept short: a str or bytes body, nothing sent yet."""
+    encoded = body if type(body) is bytes else (response._encoded or body.encode("utf-8"))  # type: ignore[union-attr]
+    stored = response._headers
+    headers = CIMultiDict(response.wire_headers())
+    length = len(encoded)
+    entry = stored.get("content-length")
+    if entry is None or entry[1] != length:
+        # The real length, whatever ctx.length claimed (K082).
+        headers["Content-Length"] = str(length)
+    if "transfer-encoding" in stored:
+        headers.popall("Transfer-Encoding", None)
+    status = response._status
+    reason = response._message or STATUS_CODES.get(status) or ""
+    return web.Response(body=encoded, status=status, reason=reason, headers=headers)
 
 
 async def _pipe(ctx: Context, stream: web.StreamResponse, body: object) -> None:

@@ -41,6 +41,7 @@ BIN = "application/octet-stream"
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
 _BAD_VALUE = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
 _ABSOLUTE = re.compile(r"^https?://", re.IGNORECASE)
+_HTML_START = re.compile(r"\s*<")
 _STRIP_ON_EMPTY = ("content-type", "content-length", "transfer-encoding")
 
 
@@ -176,17 +177,23 @@ class Response:
             return
 
         if not self._explicit_status:
-            self.status = 200
+            # self.status = 200, inlined: this runs on nearly every request.
+            res = self._res
+            if res is None or not res.prepared:
+                self._status = 200
+                self._explicit_status = True
+                self._message = None
         set_type = "content-type" not in headers
 
         if isinstance(value, str):
             if set_type:
                 headers["content-type"] = (
                     "Content-Type",
-                    HTML if value.lstrip().startswith("<") else TEXT,
+                    HTML if _HTML_START.match(value) else TEXT,
                 )
             self._encoded = encoded = value.encode("utf-8")
-            self.length = len(encoded)
+            if "transfer-encoding" not in headers:
+                headers["content-length"] = ("Content-Length", len(encoded))
         elif isinstance(value, (bytes, bytearray, memoryview)):
             if set_type:
                 headers["content-type"] = ("Content-Type", BIN)
@@ -488,11 +495,15 @@ class Response:
     def wire_headers(self) -> list[tuple[str, str]]:
         """The headers as aiohttp writes them: (name, str value) pairs."""
         pairs: list[tuple[str, str]] = []
-        for name, value in self._headers.values():
-            if isinstance(value, (list, tuple)):
-                pairs.extend((name, str(item)) for item in value)
+        append = pairs.append
+        for entry in self._headers.values():
+            value = entry[1]
+            if value.__class__ is str:
+                append(entry)  # type: ignore[arg-type]  # already (name, str)
+            elif isinstance(value, (list, tuple)):
+                pairs.extend((entry[0], str(item)) for item in value)
             else:
-                pairs.append((name, str(value)))
+                append((entry[0], str(value)))
         return pairs
 
     # -- inspection ----------------------------------------------------------
