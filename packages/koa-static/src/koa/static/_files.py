@@ -112,39 +112,49 @@ def _open(opts: FileOptions, path: str, accept_br: bool, accept_gz: bool) -> Fou
     if not stat.S_ISREG(st.st_mode):  # directories, FIFOs, devices, sockets
         return None
 
-    variants: list[tuple[str, str]] = []
-    for enabled, suffix, coding in ((opts.brotli, ".br", "br"), (opts.gzip, ".gz", "gzip")):
-        if enabled:
-            try:
-                if stat.S_ISREG(os.stat(path + suffix).st_mode):
-                    variants.append((path + suffix, coding))
-            except OSError:
-                pass
-    accepted = {"br": accept_br, "gzip": accept_gz}
-    candidates = [v for v in variants if accepted[v[1]]][:1]
-    candidates.append((path, ""))
+    chosen: tuple[str, str] | None = None  # (variant path, its coding)
+    has_variants = False
+    for enabled, accepted, suffix, coding in (
+        (opts.brotli, accept_br, ".br", "br"),
+        (opts.gzip, accept_gz, ".gz", "gzip"),
+    ):
+        if enabled and os.path.isfile(path + suffix):
+            has_variants = True
+            if accepted and chosen is None:
+                chosen = (path + suffix, coding)
     root = None if opts.follow_symlinks else os.path.realpath(opts.root)
-    for served, coding in candidates:
+    if chosen is not None:
+        variant, coding = chosen
         try:
-            opened = _open_regular(served, root)
-        except OSError:
-            if not coding:
-                raise
-            continue  # a variant that went away: the plain file will do
+            opened = _open_regular(variant, root)
+        except OSError:  # gone meanwhile: the plain file will do
+            opened = None
         if opened is not None:
-            file, st = opened
-            if st.st_size > SMALL_FILE:
-                return Found(served, path, st, coding or None, bool(variants), file, None)
-            with file:  # read now, in this thread: cheaper than a sendfile round
-                data = file.readall()
-            return Found(served, path, st, coding or None, bool(variants), None, data)
-    return None
+            return _found(variant, path, opened, coding, has_variants)
+    opened = _open_regular(path, root)
+    return None if opened is None else _found(path, path, opened, None, has_variants)
+
+
+def _found(
+    served: str,
+    name: str,
+    opened: tuple[io.FileIO, os.stat_result],
+    coding: str | None,
+    has_variants: bool,
+) -> Found:
+    file, st = opened
+    if st.st_size > SMALL_FILE:
+        return Found(served, name, st, coding, has_variants, file, None)
+    with file:  # read now, in this thread: cheaper than a sendfile round trip
+        data = file.readall()
+    return Found(served, name, st, coding, has_variants, None, data)
 
 
 def _open_regular(path: str, real_root: str | None) -> tuple[io.FileIO, os.stat_result] | None:
     """*path* opened for reading and its stat, if it is a regular file inside
     *real_root* (``None``: anywhere). The open does not block, so a FIFO put
-    there meanwhile cannot hang the thread."""
+    there meanwhile cannot hang the thread (O_NONBLOCK is then left on: it
+    has no effect on regular files)."""
     fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_BINARY)
     file = io.FileIO(fd, "rb", closefd=True)
     try:
@@ -154,8 +164,6 @@ def _open_regular(path: str, real_root: str | None) -> tuple[io.FileIO, os.stat_
         ):
             file.close()
             return None
-        if _O_NONBLOCK:
-            os.set_blocking(fd, True)
     except BaseException:
         file.close()
         raise
