@@ -256,6 +256,8 @@ async def _answer(ctx: Context, found: Found, opts: SendOptions) -> str:
         ctx.body = data if count == len(data) else data[offset : offset + count]
         return found.path
     response.set("Content-Length", count)
-    file, found.file = (found.file, None) if method != "HEAD" else (None, found.file)
+    file = None
+    if method != "HEAD":  # HEAD: headers only, and send_relative closes the file
+        file, found.file = found.file, None
     ctx.body = FileBody(file, offset, count, status)
     return found.path
