@@ -151,6 +151,25 @@ async def test_bad_http_input_is_answered_with_4xx_and_the_server_keeps_serving(
     assert answer.startswith(b"HTTP/1.1 200")
 
 
+async def test_a_client_trickling_its_headers_does_not_delay_other_requests(
+    koa_serve: object,
+) -> None:
+    _, port = koa_serve()  # type: ignore[operator]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET /slow?s=0 HTTP/1.1\r\nHost: x\r\n")
+    await writer.drain()
+    for _ in range(5):  # one header line at a time, never finishing the request
+        writer.write(b"X-Trickle: 1\r\n")
+        await writer.drain()
+        answer = await _raw(port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 200")
+        await asyncio.sleep(0.05)
+    writer.write(b"\r\n")  # the slow client finally completes its request, and is answered
+    await writer.drain()
+    assert (await asyncio.wait_for(reader.read(65536), 5)).startswith(b"HTTP/1.1 200")
+    writer.close()
+
+
 def test_cli_names_a_target_that_cannot_be_imported() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "koa.core", "serve", "no_such_module:app"],
