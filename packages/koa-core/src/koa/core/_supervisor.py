@@ -99,8 +99,14 @@ async def serve_until_signal(
         await app.shutdown()
 
 
-def _worker(options: ServeOptions, sock: socket.socket | None, index: int) -> None:
-    """A worker process: import the app and serve on the shared port."""
+def _serve_one(
+    options: ServeOptions,
+    sock: socket.socket | None = None,
+    *,
+    reuse_port: bool = False,
+    announce: bool = True,
+) -> None:
+    """One serving process: import the app, serve until a signal."""
     from .__main__ import load_app
 
     if options.uvloop:
@@ -112,12 +118,17 @@ def _worker(options: ServeOptions, sock: socket.socket | None, index: int) -> No
             host=options.host,
             port=options.port,
             sock=sock,
-            reuse_port=sock is None,
+            reuse_port=reuse_port,
             shutdown_timeout=options.shutdown_timeout,
-            announce=index == 0,
+            announce=announce,
             **_server_options(options),
         )
     )
+
+
+def _worker(options: ServeOptions, sock: socket.socket | None, index: int) -> None:
+    """A worker process of ``--workers N``: serve on the shared port."""
+    _serve_one(options, sock, reuse_port=sock is None, announce=index == 0)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -202,17 +213,4 @@ def serve(options: ServeOptions, argv: list[str] | None = None) -> None:
     if options.workers > 1:
         _supervise(options)
         return
-    from .__main__ import load_app
-
-    if options.uvloop:
-        _install_uvloop()
-    app = load_app(options.target)
-    asyncio.run(
-        serve_until_signal(
-            app,
-            host=options.host,
-            port=options.port,
-            shutdown_timeout=options.shutdown_timeout,
-            **_server_options(options),
-        )
-    )
+    _serve_one(options)
