@@ -61,7 +61,10 @@ def _normalize_absolute_url(url: str) -> str:
     # What a WHATWG URL parser does to an http(s) URL that matters here: "\" is
     # "/", scheme and host are lower-cased, the default port is dropped, a bare
     # origin gets its "/" path.
-    parts = urlsplit(url.replace("\\", "/"))
+    try:
+        parts = urlsplit(url.replace("\\", "/"))
+    except ValueError:  # "http://a]b/": no browser can follow it; sent as given
+        return url.replace("\\", "/")
     scheme = parts.scheme.lower()
     userinfo, at, host = parts.netloc.rpartition("@")
     host = host.lower()
