@@ -170,6 +170,51 @@ async def test_a_client_trickling_its_headers_does_not_delay_other_requests(
     writer.close()
 
 
+async def test_reload_serves_the_new_code_after_a_file_changes(tmp_path: Path) -> None:
+    app_file = tmp_path / "reloadable.py"
+    source = (
+        "from koa.core import Koa\n"
+        "app = Koa()\n"
+        "async def hello(ctx, next):\n"
+        "    ctx.body = {!r}\n"
+        "app.use(hello)\n"
+    )
+    app_file.write_text(source.format("before"))
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "koa.core",
+            "serve",
+            "reloadable:app",
+            "--port",
+            str(port),
+            "--reload",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_listening(port, proc)
+        assert (await _raw(port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")).endswith(b"before")
+        app_file.write_text(source.format("after"))
+        for _ in range(200):  # bounded: up to ~20 s for the watcher to restart the server
+            await asyncio.sleep(0.1)
+            try:
+                answer = await _raw(port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            except OSError:
+                continue
+            if answer.endswith(b"after"):
+                break
+        else:
+            raise AssertionError("the server never served the changed code")
+    finally:
+        proc.terminate()
+        proc.wait(15)
+
+
 def test_cli_names_a_target_that_cannot_be_imported() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "koa.core", "serve", "no_such_module:app"],
