@@ -28,18 +28,30 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 command -v taskset >/dev/null 2>&1 || { echo "taskset (util-linux) is required" >&2; exit 1; }
 
+# pip, or uv for environments made by uv (hatch's installer) that have no pip
+pip_install() {
+  if "$PYTHON" -m pip --version >/dev/null 2>&1; then
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check "$@"
+  else
+    uv pip install --quiet --python "$PYTHON" "$@"
+  fi
+}
+
 missing_py=()
-for mod in starlette uvicorn httptools uvloop matplotlib; do
+for mod in starlette uvicorn httptools uvloop matplotlib; do  # + py-spy for --profile
   "$PYTHON" -c "import $mod" 2>/dev/null || missing_py+=("$mod")
+done
+for arg in "$@"; do
+  if [[ "$arg" == "--profile" ]] && ! command -v py-spy >/dev/null 2>&1; then missing_py+=(py-spy); fi
 done
 if ((${#missing_py[@]})); then
   echo "== installing ${missing_py[*]} (pip)"
-  "$PYTHON" -m pip install --quiet --disable-pip-version-check "${missing_py[@]}"
+  pip_install "${missing_py[@]}"
 fi
 for pkg in core router bodyparser logger static mount; do
   if ! "$PYTHON" -c "import koa.$pkg" 2>/dev/null; then
     echo "== installing packages/koa-$pkg (pip -e)"
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check -e "$ROOT/packages/koa-$pkg"
+    pip_install -e "$ROOT/packages/koa-$pkg"
   fi
 done
 

@@ -122,6 +122,7 @@ class Measurement:
     non_2xx: int = 0
     socket_errors: int = 0
     peak_rss_kib: int = 0
+    cpu_us_per_request: float = 0.0  # server CPU time (user + system) per response
     error: str = ""
     wrk_output: str = field(default="", repr=False)
 
@@ -220,6 +221,16 @@ def running_server(
         yield proc, port
     finally:
         kill_server(proc)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time *pid* (all its threads) has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # fields[0] is field 3 (state): utime and stime are fields 14 and 15
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_kib(pid: int) -> int:
@@ -340,12 +351,16 @@ def measure(
             verify(scenario, port)
             if opts.warmup > 0:
                 run_wrk(wrk_command(scenario, port, opts.warmup, opts.connections, work), 1)
+            cpu_before = cpu_seconds(proc.pid)
             out = run_wrk(
                 wrk_command(scenario, port, opts.duration, opts.connections, work), opts.duration
             )
+            cpu_used = cpu_seconds(proc.pid) - cpu_before
             m.peak_rss_kib = peak_rss_kib(proc.pid)
             m.wrk_output = out
             parse_wrk(out, m)
+            if m.requests:
+                m.cpu_us_per_request = cpu_used * 1e6 / m.requests
     except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as err:
         m.error = str(err)
     return m
@@ -368,6 +383,8 @@ class Summary:
     p50_ms: float
     p99_ms: float
     rss_mib: float
+    cpu_us: float  # median server CPU µs per request
+    cpu_ratio: float  # median over rounds of baseline CPU/request / this peer's, same round
     errors: int
     failures: list[str]
 
@@ -385,11 +402,13 @@ def summarise(
             if not ms:
                 continue
             ok = [m for m in ms if not m.error]
-            ratios = []
+            ratios, cpu_ratios = [], []
             for m in ok:
                 base = by.get((peer.baseline(keys), scenario, m.round))
                 if base is not None and not base.error and base.rps:
                     ratios.append(m.rps / base.rps)
+                    if m.cpu_us_per_request and base.cpu_us_per_request:
+                        cpu_ratios.append(base.cpu_us_per_request / m.cpu_us_per_request)
             out[(peer.key, scenario)] = Summary(
                 peer=peer,
                 scenario=scenario,
@@ -399,6 +418,8 @@ def summarise(
                 p50_ms=median([m.p50_ms for m in ok]),
                 p99_ms=median([m.p99_ms for m in ok]),
                 rss_mib=median([m.peak_rss_kib / 1024 for m in ok]),
+                cpu_us=median([m.cpu_us_per_request for m in ok]),
+                cpu_ratio=median(cpu_ratios),
                 errors=sum(m.non_2xx + m.socket_errors for m in ok),
                 failures=[m.error for m in ms if m.error],
             )
@@ -463,8 +484,8 @@ def targets_section(peers: list[Peer], summary: dict[tuple[str, str], Summary]) 
         "Ratios are medians over rounds of Koa's req/s divided by raw aiohttp's on the same "
         "loop in the same round.",
         "",
-        "| Target | Loop | Measured | Met |",
-        "|---|---|---|---|",
+        "| Target | Loop | Measured | Met | CPU-time ratio |",
+        "|---|---|---|---|---:|",
     ]
     for peer in peers:
         if peer.framework != "koa":
@@ -476,7 +497,8 @@ def targets_section(peers: list[Peer], summary: dict[tuple[str, str], Summary]) 
                 continue
             met = "yes" if s.ratio >= target else "**no**"
             lines.append(
-                f"| {scenario}: ratio >= {target:.2f} | {loop} | {fmt(s.ratio, '.3f')} | {met} |"
+                f"| {scenario}: ratio >= {target:.2f} | {loop} | {fmt(s.ratio, '.3f')} | {met} | "
+                f"{fmt(s.cpu_ratio, '.3f')} |"
             )
         s = summary.get((peer.key, "realistic"))
         if s is not None:
@@ -487,7 +509,8 @@ def targets_section(peers: list[Peer], summary: dict[tuple[str, str], Summary]) 
             ahead = all(r is None or s.rps > r.rps for r in rivals)
             lines.append(
                 f"| realistic: ahead of aiohttp.web.Application and Starlette | {loop} | "
-                f"{fmt(s.ratio, '.3f')} (vs {shown}) | {'yes' if ahead else '**no**'} |"
+                f"{fmt(s.ratio, '.3f')} (vs {shown}) | {'yes' if ahead else '**no**'} | "
+                f"{fmt(s.cpu_ratio, '.3f')} |"
             )
         for scenario in SCENARIOS:
             s = summary.get((peer.key, scenario))
@@ -498,7 +521,7 @@ def targets_section(peers: list[Peer], summary: dict[tuple[str, str], Summary]) 
             met = "yes" if ratio <= 1 + RSS_TOLERANCE else "**no**"
             lines.append(
                 f"| {scenario}: peak RSS within 10% of raw | {loop} | "
-                f"{s.rss_mib:.1f} MiB vs {raw.rss_mib:.1f} MiB ({ratio:.2f}x) | {met} |"
+                f"{s.rss_mib:.1f} MiB vs {raw.rss_mib:.1f} MiB ({ratio:.2f}x) | {met} | |"
             )
     return [*lines, ""]
 
@@ -512,6 +535,7 @@ def write_report(
     results: list[Measurement],
     overhead: str,
     started: datetime,
+    hotspots: str = "",
 ) -> None:
     summary = summarise(peers, scenarios, results)
     keys = [p.key for p in peers]
@@ -542,6 +566,10 @@ def write_report(
         "ratio = req/s / raw aiohttp's req/s on the same loop in the same round (median over "
         "rounds; Koa.js is compared with raw aiohttp on uvloop, both being libuv-style loops). "
         "RSS = peak resident set (VmHWM) of the server process at the end of the test. "
+        "CPU µs/req = the server's user + system CPU time during the measured run divided by "
+        "the responses wrk counted; CPU-time ratio = raw aiohttp's CPU µs/req ÷ this one's "
+        "(same round, median over rounds): the req/s ratio a quiet machine would show, much "
+        "less sensitive than req/s to other jobs taking CPU time away. "
         "errors = non-2xx responses + socket errors seen by wrk.",
         "",
     ]
@@ -549,21 +577,22 @@ def write_report(
         lines += [
             f"### {scenario}: {SCENARIO_TITLES[scenario]}",
             "",
-            "| Framework | Loop | req/s | ratio | p50 ms | p99 ms | peak RSS MiB | errors |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
+            "| Framework | Loop | req/s | ratio | p50 ms | p99 ms | peak RSS MiB "
+            "| CPU µs/req | CPU-time ratio | errors |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for peer in peers:
             s = summary.get((peer.key, scenario))
             if s is None:
                 continue
             if s.failures and not s.ratios and s.rps != s.rps:
-                lines.append(f"| {peer.label} | {peer.loop} | failed: {s.failures[0][:80]} |||||")
+                lines.append(f"| {peer.label} | {peer.loop} | failed: {s.failures[0][:80]} |||||||")
                 continue
             name = f"**{peer.label}**" if peer.framework == "koa" else peer.label
             lines.append(
                 f"| {name} | {peer.loop} | {fmt(s.rps, ',.0f')} | {fmt(s.ratio, '.3f')} | "
                 f"{fmt(s.p50_ms, '.2f')} | {fmt(s.p99_ms, '.2f')} | {fmt(s.rss_mib, '.1f')} | "
-                f"{s.errors} |"
+                f"{fmt(s.cpu_us, '.1f')} | {fmt(s.cpu_ratio, '.3f')} | {s.errors} |"
             )
         lines.append("")
     lr = logger_ratios(peers, results)
@@ -599,6 +628,17 @@ def write_report(
             "```",
             overhead.strip(),
             "```",
+            "",
+        ]
+    if hotspots:
+        lines += [
+            "## Hotspots of Koa for Python",
+            "",
+            "`python3 bench/hotspots.py SCENARIO` (py-spy sampling the Koa server under the same "
+            "wrk load) for the scenarios where a target was missed. own = the sampled frame was "
+            "that function; total = it was on the stack; percentages of the busy samples.",
+            "",
+            hotspots.strip(),
             "",
         ]
     lines += [
@@ -668,18 +708,71 @@ def draw_chart(
             ys = [summary[(peer.key, s)].ratio if (peer.key, s) in summary else 0.0 for s in shown]
             bars = ax.bar(xs, ys, width * 0.92, label=peer.label, color=colours[peer.framework])
             ax.bar_label(bars, labels=[f"{y:.2f}" if y else "" for y in ys], fontsize=7)
+            cpu = [
+                summary[(peer.key, s)].cpu_ratio if (peer.key, s) in summary else float("nan")
+                for s in shown
+            ]
+            ax.scatter(
+                xs,
+                cpu,
+                marker="D",
+                s=18,
+                color="black",
+                zorder=3,
+                label="CPU-time ratio" if j == 0 else None,
+            )
         for i, s in enumerate(shown):
             if s in RATIO_TARGETS:
                 ax.hlines(RATIO_TARGETS[s], i - 0.45, i + 0.45, colors="#d62728", linestyles=":")
         ax.axhline(1.0, color="black", linewidth=0.8)
         ax.set_xticks(range(len(shown)), shown)
-        ax.set_ylabel("req/s ÷ raw aiohttp (same round)")
-        ax.set_title(f"{title}: ratio to raw aiohttp.web.Server (1.0); dotted = Koa target")
-        ax.legend(fontsize=8, loc="upper right")
+        ax.set_ylabel("÷ raw aiohttp (same round)")
+        ax.set_title(
+            f"{title}: req/s ratio to raw aiohttp.web.Server (bars), "
+            "CPU-time ratio (◆), Koa target (dotted)",
+            fontsize=10,
+        )
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=5)
         ax.set_ylim(0, max(1.3, ax.get_ylim()[1]))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
+
+
+def missed(peers: list[Peer], results: list[Measurement], loop: str) -> list[str]:
+    """The scenarios where Koa for Python on *loop* missed its target, by the
+    req/s ratio or by the CPU-time ratio."""
+    summary = summarise(peers, list(SCENARIOS), results)
+    out = []
+    for scenario in SCENARIOS:
+        s = summary.get((f"koa/{loop}", scenario))
+        if s is None:
+            continue
+        if scenario in RATIO_TARGETS:
+            target = RATIO_TARGETS[scenario]
+            if not (s.ratio >= target and s.cpu_ratio >= target):
+                out.append(scenario)
+        elif scenario == "realistic":
+            rivals = [summary.get((f"{fw}/{loop}", scenario)) for fw in ("aiohttp", "starlette")]
+            if any(r is not None and (r.rps >= s.rps or r.cpu_us <= s.cpu_us) for r in rivals):
+                out.append(scenario)
+    return out
+
+
+def profile_missed(
+    peers: list[Peer], opts: argparse.Namespace, results: list[Measurement], work: Path
+) -> str:
+    from hotspots import profile
+
+    loop = opts.loops[0]
+    sections = []
+    for scenario in missed(peers, results, loop):
+        print(f"profiling koa/{loop} {scenario}", flush=True)
+        try:
+            sections.append(profile(scenario, "koa", loop, max(opts.duration, 5), 15, work))
+        except (RuntimeError, OSError, subprocess.SubprocessError) as err:
+            sections.append(f"profiling {scenario} failed: {err}\n")
+    return "\n".join(sections)
 
 
 def run_overhead() -> str:
@@ -720,6 +813,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--scenarios",
         default=",".join([*SCENARIOS, LOGGER_SCENARIO]),
         help="comma-separated scenarios (default: all)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="then profile Koa for Python (py-spy, bench/hotspots.py) where it missed a target",
     )
     parser.add_argument("--no-overhead", action="store_true", help="skip bench/overhead.py")
     parser.add_argument("--out", type=Path, help="report directory (default: see above)")
@@ -784,6 +882,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     results: list[Measurement] = []
+    hotspots = ""
     opts.out.mkdir(parents=True, exist_ok=True)
     raw_dir = BENCH / "results"
     raw_dir.mkdir(exist_ok=True)
@@ -805,7 +904,8 @@ def main(argv: list[str] | None = None) -> int:
                     if m.error
                     else (
                         f"{m.rps:10,.0f} req/s  p50 {m.p50_ms:6.2f} ms  p99 {m.p99_ms:6.2f} ms  "
-                        f"RSS {m.peak_rss_kib / 1024:5.1f} MiB"
+                        f"RSS {m.peak_rss_kib / 1024:5.1f} MiB  "
+                        f"CPU {m.cpu_us_per_request:6.1f} µs/req"
                         + (
                             f"  errors {m.non_2xx + m.socket_errors}"
                             if m.non_2xx + m.socket_errors
@@ -816,6 +916,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"[{i:3}/{len(steps)}] r{rnd} {scenario:16} {peer.key:18} {shown}", flush=True
                 )
+            if opts.profile:
+                hotspots = profile_missed(peers, opts, results, work)
         except KeyboardInterrupt:
             print("interrupted: writing what was measured", file=sys.stderr)
         finally:
@@ -846,6 +948,7 @@ def main(argv: list[str] | None = None) -> int:
         results,
         overhead,
         started,
+        hotspots,
     )
     print(f"wrote {report}, {chart if drawn else '(no chart)'} and {raw_json}")
     return 1 if any(m.error for m in results) else 0
