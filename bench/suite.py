@@ -873,6 +873,8 @@ def main(argv: list[str] | None = None) -> int:
     check_tools(peers)
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGHUP, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
+    interrupted = False
     started = datetime.now(UTC)
     steps = plan(opts, peers)
     per_step = opts.duration + opts.warmup + 1.5
@@ -920,9 +922,10 @@ def main(argv: list[str] | None = None) -> int:
                 hotspots = profile_missed(peers, opts, results, work)
         except KeyboardInterrupt:
             print("interrupted: writing what was measured", file=sys.stderr)
+            interrupted = True
         finally:
             kill_all()
-    overhead = "" if opts.no_overhead else run_overhead()
+    overhead = "" if opts.no_overhead or interrupted else run_overhead()
     raw_json = opts.out / "results.json" if opts.out != BENCH else raw_dir / "results.json"
     raw_json.write_text(
         json.dumps(
@@ -951,6 +954,8 @@ def main(argv: list[str] | None = None) -> int:
         hotspots,
     )
     print(f"wrote {report}, {chart if drawn else '(no chart)'} and {raw_json}")
+    if interrupted:
+        return 130
     return 1 if any(m.error for m in results) else 0
 
 
