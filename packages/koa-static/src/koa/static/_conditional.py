@@ -134,15 +134,22 @@ def parse_range(header: str, size: int) -> ByteRange | Literal[False] | None:
     if not first:
         if not last:
             return None
-        suffix = int(last)
+        suffix = _number(last)
         if suffix == 0 or size == 0:
             return False
         start = max(size - suffix, 0)
         return ByteRange(start, size - start, size)
-    start = int(first)
-    if last and int(last) < start:
+    start = _number(first)
+    if last and _number(last) < start:
         return None  # invalid syntax: ignored, as RFC 9110 §14.1.1 allows
     if start >= size:
         return False
-    end = min(int(last), size - 1) if last else size - 1
+    end = min(_number(last), size - 1) if last else size - 1
     return ByteRange(start, end - start + 1, size)
+
+
+def _number(digits: str) -> int:
+    # int() refuses more than 4300 digits (and any size is far shorter): a
+    # longer number only needs to compare as larger than every file.
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 20 else 10**20
