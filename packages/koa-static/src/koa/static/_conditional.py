@@ -41,7 +41,7 @@ def _http_date(value: str | None) -> float | None:
         return None
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # year 99999999999
         return None
     if parsed.tzinfo is None:  # not an HTTP-date (those are GMT)
         return None
