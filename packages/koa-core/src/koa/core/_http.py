@@ -18,7 +18,7 @@ _NO_CACHE = re.compile(r"(?:^|,)\s*?no-cache\s*?(?:,|$)")
 def _http_date(value: str) -> datetime | None:
     try:
         return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # year 99999999999
         return None
 
 

@@ -367,7 +367,7 @@ class Response:
             return None
         try:
             return parsedate_to_datetime(str(value))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
 
     @last_modified.setter
