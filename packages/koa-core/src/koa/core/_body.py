@@ -52,7 +52,11 @@ _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_
 
 def dump_json(value: Any) -> bytes:
     """Compact JSON, as ``JSON.stringify`` writes it, in UTF-8."""
-    return _encoder.encode(value).encode("utf-8")
+    text = _encoder.encode(value)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: \u-escaped, as JSON.stringify does
+        return json.dumps(value, separators=(",", ":"), default=_json_default).encode("ascii")
 
 
 def is_stream(value: Any) -> bool:

@@ -107,7 +107,7 @@ def _qstring(value: str) -> str:
 
 
 def _ustring(value: str) -> str:
-    return "UTF-8''" + quote(value.encode("utf-8"), safe=_ATTR_CHAR_SAFE)
+    return "UTF-8''" + quote(value.encode("utf-8", "replace"), safe=_ATTR_CHAR_SAFE)
 
 
 def content_disposition(

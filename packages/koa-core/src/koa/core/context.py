@@ -182,7 +182,7 @@ class Context:
         response._message = None
         headers["content-type"] = ("Content-Type", TEXT)
         response._body = text
-        response._encoded = encoded = text.encode("utf-8")
+        response._encoded = encoded = text.encode("utf-8", "replace")
         headers["content-length"] = ("Content-Length", len(encoded))
 
     # -- request aliases -----------------------------------------------------

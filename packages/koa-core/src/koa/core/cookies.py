@@ -53,7 +53,9 @@ class Keygrip:
 
     @staticmethod
     def _digest(key: bytes, data: str) -> str:
-        mac = hmac.new(key, data.encode("utf-8"), hashlib.sha1).digest()
+        # surrogateescape: a value aiohttp decoded from non-UTF-8 bytes is
+        # signed as the bytes the client sent (never as "?", which could collide).
+        mac = hmac.new(key, data.encode("utf-8", "surrogateescape"), hashlib.sha1).digest()
         return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
 
     def sign(self, data: str) -> str:

@@ -194,7 +194,9 @@ class Response:
                     "Content-Type",
                     HTML if _HTML_START.match(value) else TEXT,
                 )
-            self._encoded = encoded = value.encode("utf-8")
+            # "replace": a lone surrogate (aiohttp's escape for header bytes that
+            # are not UTF-8) cannot be encoded; it becomes "?" instead of a 500.
+            self._encoded = encoded = value.encode("utf-8", "replace")
             if "transfer-encoding" not in headers:
                 headers["content-length"] = ("Content-Length", len(encoded))
         elif isinstance(value, (bytes, bytearray, memoryview)):
@@ -232,7 +234,7 @@ class Response:
             return body
         if isinstance(body, str):
             if self._encoded is None:
-                self._encoded = body.encode("utf-8")
+                self._encoded = body.encode("utf-8", "replace")
             return self._encoded
         if isinstance(body, (bytearray, memoryview)):
             return bytes(body)
