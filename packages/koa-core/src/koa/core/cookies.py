@@ -80,7 +80,8 @@ def _pattern(name: str) -> re.Pattern[str]:
 
 
 def _check(value: str, what: str) -> None:
-    if not _FIELD_CONTENT.match(value):
+    # A ";" would end the attribute and start one of the caller's choosing.
+    if not _FIELD_CONTENT.match(value) or ";" in value:
         raise CookieError(f"option {what} is invalid")
 
 
