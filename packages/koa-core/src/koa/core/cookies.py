@@ -157,6 +157,10 @@ class Cookies:
             raise CookieError("argument name is invalid")
         if value and (not _FIELD_CONTENT.match(value) or ";" in value):
             raise CookieError("argument value is invalid")
+        if value and len(value) >= 2 and value[0] == value[-1] == '"':
+            # get() reads a quoted value without its quotes (cookie syntax), so
+            # it could never round-trip, and a signed one would never verify.
+            raise CookieError("argument value is invalid: it would be read back unquoted")
         if path:
             _check(path, "path")
         if domain:
