@@ -180,9 +180,10 @@ class Cookies:
             value, expires_at = "", 0.0
         elif max_age is not None:
             seconds = max_age.total_seconds() if isinstance(max_age, timedelta) else max_age
-            if seconds != seconds or seconds in (float("inf"), float("-inf")):
+            # NaN, infinities and dates past year 5000 cannot be formatted.
+            if not -1e11 <= seconds <= 1e11:
                 raise CookieError("option maxAge is invalid")
-            expires_at = time.time() + seconds
+            expires_at = max(time.time() + seconds, 0.0)  # in the past: expired
         else:
             expires_at = expires.timestamp() if expires is not None else -1.0
 
