@@ -1,0 +1,79 @@
+"""The pieces of a koa-logger line: colours, times and byte lengths."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["EMPTY_STATUSES", "Formats", "human_bytes", "human_time", "status_color"]
+
+EMPTY_STATUSES: Final = frozenset({204, 205, 304})
+
+_RESET: Final = "\x1b[39m"
+_COLORS: Final = {
+    "gray": "\x1b[90m",
+    "red": "\x1b[31m",
+    "green": "\x1b[32m",
+    "yellow": "\x1b[33m",
+    "cyan": "\x1b[36m",
+    "magenta": "\x1b[35m",
+}
+# koa-logger's colour per status class; anything else (0xx, 6xx, 8xx+) is yellow.
+_STATUS_COLORS: Final = {7: "magenta", 5: "red", 4: "yellow", 3: "cyan", 2: "green", 1: "green"}
+_MARKER_COLORS: Final = {"-->": "gray", "xxx": "red", "-x-": "yellow"}
+_UNITS: Final = (
+    ("pb", 1 << 50),
+    ("tb", 1 << 40),
+    ("gb", 1 << 30),
+    ("mb", 1 << 20),
+    ("kb", 1 << 10),
+)
+_TRAILING_ZEROS: Final = re.compile(r"(?:\.0*|(\.[^0]+)0+)$")
+
+
+def status_color(status: int) -> str:
+    """The colour name koa-logger gives a status."""
+    return _STATUS_COLORS.get(status // 100, "yellow")
+
+
+def human_time(milliseconds: int) -> str:
+    """``"12ms"``, ``"1,234ms"``; ``"12s"`` from 10 seconds on."""
+    if milliseconds < 10_000:
+        return f"{milliseconds:,}ms"
+    return f"{round(milliseconds / 1000):,}s"
+
+
+def human_bytes(size: int) -> str:
+    """The ``bytes`` package's format, lower-cased: ``11b``, ``1.9kb``, ``2mb``."""
+    for unit, scale in _UNITS:
+        if size >= scale:
+            text = _TRAILING_ZEROS.sub(r"\1", f"{size / scale:.2f}")
+            return text + unit
+    return f"{size}b"
+
+
+def _paint(color: str | None, text: str) -> str:
+    return text if color is None else _COLORS[color] + text + _RESET
+
+
+class Formats:
+    """The printf-style formats of the request and response lines, built once
+    per middleware, with or without ANSI colours."""
+
+    __slots__ = ("colors", "request", "responses")
+
+    def __init__(self, colors: bool) -> None:
+        self.colors = colors
+        bold = "\x1b[1m%s\x1b[22m" if colors else "%s"
+        gray = _paint("gray" if colors else None, "%s")
+        self.request = f"  {_paint('gray' if colors else None, '<--')} {bold} {gray}"
+        self.responses: dict[tuple[str, str], str] = {}
+        for marker, marker_color in _MARKER_COLORS.items():
+            for color in {*_STATUS_COLORS.values(), "yellow"}:
+                status = _paint(color if colors else None, "%s")
+                painted = _paint(marker_color if colors else None, marker)
+                self.responses[marker, color] = f"  {painted} {bold} {gray} {status} {gray} {gray}"
+
+    def response(self, marker: str, status: int) -> str:
+        """The format of a response line (``-->``, ``xxx`` or ``-x-``)."""
+        return self.responses[marker, status_color(status)]

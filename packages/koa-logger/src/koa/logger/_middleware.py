@@ -1,0 +1,246 @@
+"""The ``logger()`` middleware: koa-logger's lines, or JSON lines.
+
+Per request (``format="dev"``)::
+
+      <-- GET /users                       when the request arrives
+      --> GET /users 200 12ms 1.2kb        when the response is done
+      xxx GET /users 500 3ms -             when downstream raised (re-raised)
+      -x- GET /users 200 40ms 64kb         when the client went away first
+
+The response line of a buffered body (str, bytes, JSON) is written as soon as
+downstream returns, right before aiohttp sends it. A streamed body is wrapped
+in a counting iterator, and its line is written when the stream ends, with
+the number of bytes really sent (koa-logger prints ``-`` for streams).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import AsyncGenerator, Callable
+from typing import Any, Literal
+
+from aiohttp import StreamReader, web
+
+from koa.core import Context, Middleware, Next
+
+from ._format import EMPTY_STATUSES, Formats, human_bytes, human_time
+
+__all__ = ["Transporter", "logger"]
+
+#: ``transporter(line, args)``: receives each formatted line and its printf
+#: arguments ``[format, method, url, status, time, length]`` (``[format,
+#: method, url]`` for the request line; ``[record]`` in JSON mode).
+Transporter = Callable[[str, list[Any]], Any]
+
+_log = logging.getLogger("koa.logger")
+_CHUNK = 64 * 1024
+
+
+def _emit_to_logging(line: str, args: list[Any]) -> None:
+    # The middleware checked the level once per request. makeRecord + handle
+    # is logger.info() without its stack walk (findCaller): half the cost.
+    if _log.hasHandlers():
+        _log.handle(_log.makeRecord(_log.name, logging.INFO, "", 0, line, (), None))
+    else:  # nothing configured: print, as koa-logger does
+        print(line, file=sys.stderr, flush=True)
+
+
+def _auto_colors() -> bool:
+    return "NO_COLOR" not in os.environ and sys.stderr.isatty()
+
+
+def _client_gone(ctx: Context) -> bool:
+    transport = ctx.req.transport
+    return transport is None or transport.is_closing()
+
+
+def _error_status(err: BaseException) -> int:
+    for attr in ("status", "status_code"):
+        status = getattr(err, attr, None)
+        if isinstance(status, int) and not isinstance(status, bool) and status:
+            return status
+    return 500
+
+
+async def _chunks(body: Any) -> AsyncGenerator[bytes, None]:
+    if isinstance(body, StreamReader):
+        async for chunk in body.iter_chunked(_CHUNK):
+            yield chunk
+    elif hasattr(body, "__aiter__"):
+        async for chunk in body:
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+    else:  # a binary file object
+        loop = asyncio.get_running_loop()
+        while chunk := await loop.run_in_executor(None, body.read, _CHUNK):
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+
+
+async def _close(body: Any) -> None:
+    aclose = getattr(body, "aclose", None)
+    if aclose is not None:
+        await aclose()
+        return
+    close = getattr(body, "close", None)
+    if close is not None:
+        result = close()
+        if asyncio.iscoroutine(result):
+            await result
+
+
+class _CountingBody:
+    """A stream body that counts the bytes taken from it and reports once,
+    when it is exhausted (``"done"``), fails (``"error"``) or is closed early
+    (``"closed"``: the client went away, or nothing was to be sent)."""
+
+    __slots__ = ("_inner", "_iterator", "_report", "sent")
+
+    def __init__(self, inner: Any, report: Callable[[_CountingBody, str], None]) -> None:
+        self._inner = inner
+        self._report: Callable[[_CountingBody, str], None] | None = report
+        self._iterator: AsyncGenerator[bytes, None] | None = None
+        self.sent = 0
+
+    def __aiter__(self) -> _CountingBody:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._iterator is None:
+            self._iterator = _chunks(self._inner)
+        try:
+            chunk = await self._iterator.__anext__()
+        except StopAsyncIteration:
+            self._finish("done")
+            raise
+        except BaseException:
+            self._finish("error")
+            raise
+        self.sent += len(chunk)
+        return chunk
+
+    async def aclose(self) -> None:
+        try:
+            if self._iterator is not None:
+                await self._iterator.aclose()
+            await _close(self._inner)
+        finally:
+            self._finish("closed")
+
+    def _finish(self, outcome: str) -> None:
+        report, self._report = self._report, None
+        if report is not None:
+            report(self, outcome)
+
+
+def _is_stream(body: Any) -> bool:
+    if body is None or isinstance(body, (str, bytes, bytearray, memoryview, dict, list)):
+        return False
+    return hasattr(body, "__aiter__") or hasattr(body, "read")
+
+
+def logger(
+    transporter: Transporter | None = None,
+    *,
+    colors: bool | None = None,
+    format: Literal["dev", "json"] = "dev",
+) -> Middleware:
+    """Log each request and response, as koa-logger does.
+
+    ``transporter(line, args)`` receives every line; by default lines go to
+    the ``koa.logger`` logger at INFO level (its level is set to INFO unless
+    you set one; with no logging handler configured anywhere, lines are
+    printed to stderr). ``colors``: ANSI colours, by default only when stderr
+    is a terminal and ``NO_COLOR`` is not set. ``format="json"``: one JSON
+    object per response for production (method, path, status, duration in
+    ms, bytes, ip, request_id when the request has one, outcome), no request
+    line, no colours.
+    """
+    if transporter is not None and not callable(transporter):
+        raise TypeError(f"transporter must be a function, got {transporter!r}")
+    if format not in ("dev", "json"):
+        raise ValueError(f"format must be 'dev' or 'json', got {format!r}")
+    emit: Transporter = transporter or _emit_to_logging
+    if transporter is None and _log.level == logging.NOTSET:
+        _log.setLevel(logging.INFO)
+    formats = Formats(_auto_colors() if colors is None else bool(colors))
+    json_mode = format == "json"
+
+    def report(ctx: Context, start: float, marker: str, status: int, sent: int | None) -> None:
+        elapsed = time.perf_counter() - start
+        # ctx.response.length serialises a JSON body to measure it, as Koa does;
+        # an error line shows no length, so it does not ask.
+        size = sent if sent is not None or marker == "xxx" else ctx.response.length
+        if json_mode:
+            if status in EMPTY_STATUSES or ctx.method == "HEAD":
+                size = 0
+            record = _json_record(ctx, marker, status, elapsed, size)
+            emit(json.dumps(record, separators=(",", ":")), [record])
+            return
+        if marker == "xxx":
+            length = "-"
+        elif status in EMPTY_STATUSES:
+            length = ""
+        else:
+            length = "-" if size is None else human_bytes(size)
+        fmt = formats.response(marker, status)
+        args = (ctx.method, ctx.original_url, status, human_time(int(elapsed * 1000)), length)
+        emit(fmt % args, [fmt, *args])
+
+    async def logger_middleware(ctx: Context, next: Next) -> Any:
+        if transporter is None and not _log.isEnabledFor(logging.INFO):
+            return await next()
+        start = time.perf_counter()
+        if not json_mode:
+            fmt = formats.request
+            emit(fmt % (ctx.method, ctx.original_url), [fmt, ctx.method, ctx.original_url])
+        try:
+            result = await next()
+        except Exception as err:
+            report(ctx, start, "xxx", _error_status(err), None)
+            raise
+
+        body = ctx.response.body
+        if (
+            ctx.respond is False
+            or ctx.method == "HEAD"
+            or ctx.status in EMPTY_STATUSES
+            or isinstance(body, web.StreamResponse)
+            or not _is_stream(body)
+        ):
+            report(ctx, start, "-x-" if _client_gone(ctx) else "-->", ctx.status, None)
+            return result
+
+        def finished(counted: _CountingBody, outcome: str) -> None:
+            gone = outcome == "error" or (outcome == "closed" and _client_gone(ctx))
+            report(ctx, start, "-x-" if gone else "-->", ctx.status, counted.sent)
+
+        # Replacing a stream drops Content-Length (Koa's rule): put it back.
+        declared = ctx.response.get("Content-Length")
+        ctx.body = _CountingBody(body, finished)
+        if declared is not None:
+            ctx.set("Content-Length", declared)
+        return result
+
+    return logger_middleware
+
+
+def _json_record(
+    ctx: Context, marker: str, status: int, elapsed: float, size: int | None
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "method": ctx.method,
+        "path": ctx.original_url.split("?", 1)[0],
+        "status": status,
+        "duration": round(elapsed * 1000, 3),
+        "bytes": None if marker == "xxx" else size,
+        "ip": ctx.ip,
+        "outcome": {"-->": "ok", "xxx": "error", "-x-": "aborted"}[marker],
+    }
+    request_id = ctx.state.get("request_id") or ctx.request.get("X-Request-Id")
+    if request_id:
+        record["request_id"] = request_id
+    return record
