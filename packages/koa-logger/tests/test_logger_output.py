@@ -174,6 +174,27 @@ async def test_a_client_gone_mid_stream_logs_x_with_the_bytes_sent(serve: Serve)
     assert match and match.group(1) not in ("-", "0b")
 
 
+async def test_a_client_gone_before_a_buffered_response_logs_x(serve: Serve) -> None:
+    lines, transporter = collect()
+    closed = asyncio.Event()
+
+    async def hang_up(ctx: Context, next: Next) -> None:
+        transport = ctx.req.transport
+        assert transport is not None
+        transport.close()  # as if the client had gone while we worked
+        ctx.body = "too late"
+        closed.set()
+
+    url = URL(await serve(Koa(silent=True).use(logger(transporter, colors=False)).use(hang_up)))
+    assert url.host is not None and url.port is not None
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    writer.write(b"GET /late HTTP/1.1\r\nHost: t\r\n\r\n")
+    await closed.wait()
+    assert await asyncio.wait_for(reader.read(), 5) == b""
+    writer.close()
+    assert re.fullmatch(r"  -x- GET /late 200 \d+ms 8b", lines[-1])
+
+
 async def test_json_lines_for_production(client: ClientFor) -> None:
     records: list[dict[str, Any]] = []
 
