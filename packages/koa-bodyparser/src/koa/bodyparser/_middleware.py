@@ -172,20 +172,18 @@ def bodyparser(
 
     async def bodyparser_middleware(ctx: Context, next: Next) -> Any:
         request: Any = ctx.request
+        _ensure_defaults(request)
         if (
             ctx.method.upper() not in methods
-            or request.__dict__.get("body") is not None
+            or request.body is not None
             or getattr(ctx, "disable_body_parser", False)
         ):
-            _ensure_defaults(request)
             return await next()
         if enable_raw_checking:
             raw = ctx.req.get("body")
             if raw is not None:
-                _ensure_defaults(request)
                 request.body = raw
                 return await next()
-        _ensure_defaults(request)
         transport = ctx.req.transport
         if transport is None or transport.is_closing():
             ctx.status = CLIENT_CLOSED
