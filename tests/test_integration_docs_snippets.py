@@ -214,13 +214,11 @@ async def test_docs_self_contained_block_runs(block: Block, stub_run: list[Koa])
 DOCS_RUNNABLE = [block for block in RUNNABLE if block.path.is_relative_to(ROOT / "docs")]
 
 
-def test_docs_self_contained_blocks_type_check(pytestconfig: pytest.Config) -> None:
+def test_docs_self_contained_blocks_type_check(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The self-contained blocks of docs/ pass ``mypy --strict`` (skipped where
     mypy is not installed, as in the default test environment)."""
     api = pytest.importorskip("mypy.api")
-    folder = pytestconfig.cache.mkdir("docs-snippets-mypy")
-    for old in folder.glob("*.py"):
-        old.unlink()
+    folder = tmp_path_factory.mktemp("docs-snippets-mypy")
     for index, block in enumerate(DOCS_RUNNABLE):
         (folder / f"snippet_{index}.py").write_text(block.code, encoding="utf-8")
     stdout, stderr, status = api.run(
