@@ -96,8 +96,12 @@ def escape_html(text: str) -> str:
 
 
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
-_TEXT = re.compile(r"^[\x20-\x7e\x80-\xff]+\Z")
-_NON_LATIN1 = re.compile(r"[^\x20-\x7e\xa0-\xff]")
+# Node sends header strings as Latin-1 bytes, so content-disposition puts
+# Latin-1 names in filename="...". aiohttp sends UTF-8, which a browser would
+# read as mojibake: here only printable ASCII goes into filename="...", and
+# every other name also gets filename*=UTF-8''... (a deliberate difference).
+_TEXT = re.compile(r"^[\x20-\x7e]+\Z")
+_NON_ASCII = re.compile(r"[^\x20-\x7e]")
 _HEX_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _ATTR_CHAR_SAFE = "!"
 
@@ -123,14 +127,17 @@ def content_disposition(
         return result
     if not isinstance(fallback, (str, bool)):
         raise TypeError("fallback must be a string or boolean")
-    if isinstance(fallback, str) and _NON_LATIN1.search(fallback):
-        raise TypeError("fallback must be ISO-8859-1 string")
+    if isinstance(fallback, str) and _NON_ASCII.search(fallback):
+        raise TypeError(
+            "fallback must be a printable ASCII string (headers are sent as UTF-8, "
+            "so a Latin-1 filename would arrive garbled; filename* carries the real name)"
+        )
     name = posixpath.basename(filename)
     is_quoted_string = bool(_TEXT.match(name))
     if isinstance(fallback, str):
         fallback_name: str | None = posixpath.basename(fallback)
     else:
-        fallback_name = _NON_LATIN1.sub("?", name) if fallback else None
+        fallback_name = _NON_ASCII.sub("?", name) if fallback else None
     has_fallback = fallback_name is not None and fallback_name != name
     params: dict[str, str] = {}
     if has_fallback or not is_quoted_string or _HEX_ESCAPE.search(name):
