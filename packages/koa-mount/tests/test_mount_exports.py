@@ -6,6 +6,6 @@ import koa.mount
 
 
 def test_mount_exports_exactly_the_documented_names() -> None:
-    assert sorted(koa.mount.__all__) == ["__version__", "mount"]
+    assert sorted(koa.mount.__all__) == ["MountContext", "__version__", "mount"]
     for name in koa.mount.__all__:
         assert hasattr(koa.mount, name)

@@ -1,12 +1,12 @@
 """koa-mount: run a Koa app, a middleware or a list of middleware under a path
 prefix, with the prefix stripped from ``ctx.path`` while it runs::
 
-    from koa.core import Context, Koa, Next
-    from koa.mount import mount
+    from koa.core import Koa, Next
+    from koa.mount import MountContext, mount
 
     api = Koa()
 
-    async def where(ctx: Context, next: Next) -> None:
+    async def where(ctx: MountContext, next: Next) -> None:
         ctx.body = {"path": ctx.path, "mount_path": ctx.mount_path}
 
     api.use(where)
@@ -15,6 +15,7 @@ prefix, with the prefix stripped from ``ctx.path`` while it runs::
 """
 
 from .__about__ import __version__
+from ._context import MountContext
 from ._mount import mount
 
-__all__ = ["__version__", "mount"]
+__all__ = ["MountContext", "__version__", "mount"]
