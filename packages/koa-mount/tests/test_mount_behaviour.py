@@ -396,7 +396,7 @@ async def test_target_must_be_an_app_middleware_or_list() -> None:
     with pytest.raises(TypeError):
         mount("/api")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        mount("/api", [42])  # type: ignore[list-item]
+        mount("/api", [42])  # type: ignore[arg-type]
 
 
 async def test_root_prefix_runs_the_target_without_rewriting(client: ClientFor) -> None:

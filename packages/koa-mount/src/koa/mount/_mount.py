@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeAlias, overload
+from typing import Any, TypeAlias, TypeVar, overload
 
 from koa.core import Context, Koa, Middleware, Next, compose
 
@@ -73,11 +73,19 @@ def _matcher(prefix: str) -> Callable[[str], str | None]:
     return match
 
 
+# Mounted middleware may annotate ctx with a typing-only Context subclass
+# (MountContext, RouterContext...), as app.use() allows.
+_C = TypeVar("_C", bound=Context)
+_Typed: TypeAlias = (
+    Koa | Callable[[_C, Next], Awaitable[Any]] | Sequence[Callable[[_C, Next], Awaitable[Any]]]
+)
+
+
 @overload
-def mount(app: MountTarget, /) -> Middleware: ...
+def mount(app: _Typed[_C], /) -> Middleware: ...
 @overload
-def mount(prefix: str, app: MountTarget, /) -> Middleware: ...
-def mount(prefix: str | MountTarget, app: MountTarget | None = None, /) -> Middleware:
+def mount(prefix: str, app: _Typed[_C], /) -> Middleware: ...
+def mount(prefix: Any, app: Any = None, /) -> Middleware:
     """Run *app* (a Koa app, a middleware or a list of middleware) for requests
     whose path starts with *prefix* (default ``"/"``).
 
