@@ -1,5 +1,6 @@
 """koa-core: the Koa web framework for Python's asyncio, served by aiohttp.
 
+```python
 from koa.core import Koa, Context, Next
 
 app = Koa()
@@ -9,6 +10,7 @@ async def hello(ctx: Context, next: Next) -> None:
 
 app.use(hello)
 app.run(port=3000)
+```
 """
 
 from .__about__ import __version__

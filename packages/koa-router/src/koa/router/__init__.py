@@ -1,5 +1,6 @@
-"""koa-router: routing middleware for Koa for Python (a port of @koa/router 15.7).
+"""koa-router: routing middleware for Koa for Python (a port of @koa/router 15.7)
 
+```python
 from koa.core import Koa, Next
 from koa.router import Router, RouterContext
 
@@ -11,6 +12,7 @@ async def show(ctx: RouterContext, next: Next) -> None:
 router.get("/users/:id", show, name="user")
 app = Koa()
 app.use(router.routes()).use(router.allowed_methods())
+```
 """
 
 from .__about__ import __version__
