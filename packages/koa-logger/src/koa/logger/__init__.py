@@ -1,4 +1,4 @@
-"""koa-logger: request logging for Koa for Python (koa-logger 4)
+"""koa-logger: request logging for Koa for Python (koa-logger 4).
 
 ```python
 from koa.core import Koa

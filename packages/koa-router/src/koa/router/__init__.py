@@ -1,4 +1,4 @@
-"""koa-router: routing middleware for Koa for Python (a port of @koa/router 15.7)
+"""koa-router: routing middleware for Koa for Python (a port of @koa/router 15.7).
 
 ```python
 from koa.core import Koa, Next
