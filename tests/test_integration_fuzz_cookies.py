@@ -127,7 +127,9 @@ def test_set_cookie_headers_on_the_wire_are_whole(
     if any(re.search(r"[\x00-\x08\x0a-\x1f\x7f]", v) for v in headers.values()):
         return  # not a header a client can send
     request = "GET / HTTP/1.1\r\nHost: x\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    replies, outcome = raw_exchange(cookie_server, request.encode("utf-8", "surrogateescape") + b"\r\n")
+    replies, outcome = raw_exchange(
+        cookie_server, request.encode("utf-8", "surrogateescape") + b"\r\n"
+    )
     assert replies, outcome
     reply = replies[0]
     assert reply.status in (200, 400), reply.body

@@ -27,6 +27,11 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+
+def set_cookie(ctx: Context, name: str, value: str, path: str = "/") -> None:
+    ctx.cookies.set(name, value, path=path)
+
+
 OPERATIONS: dict[str, Callable[[Context, str], None]] = {
     "set": lambda ctx, v: ctx.set("X-Custom", v),
     "append": lambda ctx, v: ctx.append("X-Custom", v),
@@ -35,8 +40,8 @@ OPERATIONS: dict[str, Callable[[Context, str], None]] = {
     "message": lambda ctx, v: setattr(ctx, "message", v),
     "vary": lambda ctx, v: ctx.vary(v),
     "redirect": lambda ctx, v: ctx.redirect(v),
-    "cookie": lambda ctx, v: ctx.cookies.set("c", v),
-    "cookie_path": lambda ctx, v: ctx.cookies.set("c", "v", path=v),
+    "cookie": lambda ctx, v: set_cookie(ctx, "c", v),
+    "cookie_path": lambda ctx, v: set_cookie(ctx, "c", "v", path=v),
     "attachment": lambda ctx, v: ctx.attachment(v),
 }
 #: Headers an answer may carry, by operation.
@@ -105,7 +110,9 @@ def test_no_value_is_ever_sent_as_a_second_header(server: int, op: str, value: s
 def test_crlf_in_each_setter_is_refused_or_encoded(server: int) -> None:
     for op in sorted(OPERATIONS):
         value = quote("a\r\nX-Injected: 1", safe="")
-        replies, _ = raw_exchange(server, f"GET /?op={op}&v={value} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        replies, _ = raw_exchange(
+            server, f"GET /?op={op}&v={value} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        )
         reply = replies[0]
         assert all(name.lower() != "x-injected" for name, _ in reply.headers), op
         if op in ("redirect", "attachment"):
