@@ -202,6 +202,11 @@ def logger(
         except Exception as err:
             report(ctx, start, "xxx", _error_status(err), None)
             raise
+        except asyncio.CancelledError:
+            # Cancelled: the client went away (aiohttp's handler_cancellation)
+            # or the server is shutting down. koa-logger logs -x- on "close".
+            report(ctx, start, "-x-", ctx.status, None)
+            raise
 
         body = ctx.response.body
         if (
