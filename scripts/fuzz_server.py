@@ -1036,8 +1036,7 @@ async def fuzz(
 # -- the server process --------------------------------------------------------------------
 
 
-def _serve_forever(port: int) -> None:
-    base = Path(tempfile.mkdtemp(prefix="koa-fuzz-"))
+def _serve_forever(port: int, base: Path) -> None:
     stats = AppStats()
     handler = _ErrorLogHandler(stats)
     for name in ("aiohttp", "koa"):
@@ -1063,25 +1062,28 @@ def _serve_forever(port: int) -> None:
 @contextmanager
 def server_process() -> Iterator[tuple[subprocess.Popen[str], int]]:
     """Run the fuzz app in a child process; yields it and its port."""
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve"],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        if not line.startswith("listening "):
-            raise RuntimeError(f"fuzz server did not start: {line!r}")
-        yield proc, int(line.split()[1])
-    finally:
-        proc.terminate()
+    with (
+        tempfile.TemporaryDirectory(prefix="koa-fuzz-") as base,
+        subprocess.Popen(
+            [sys.executable, __file__, "--serve", "--root", base],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        ) as proc,
+    ):
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            if not line.startswith("listening "):
+                raise RuntimeError(f"fuzz server did not start: {line!r}")
+            yield proc, int(line.split()[1])
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def run_fuzz(
@@ -1112,9 +1114,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rss-growth", type=float, default=25.0, help="allowed RSS growth, %%")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--root", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
-        _serve_forever(args.port)
+        _serve_forever(args.port, Path(args.root or tempfile.mkdtemp(prefix="koa-fuzz-")))
         return 0
     report = run_fuzz(args.requests, args.seed, args.concurrency, args.timeout, args.rss_growth)
     print(report.summary())
