@@ -784,7 +784,8 @@ def _valid(rng: random.Random) -> tuple[bytes, str, str]:
 _MUTATIONS = [
     "flip", "crlf", "truncate", "dup-cl", "cl-te", "bad-cl", "neg-cl", "short-cl", "bad-chunk",
     "http10", "no-host", "no-colon", "long-header", "obs-fold", "nul", "long-url", "lf-only",
-    "space-name", "bad-version", "many-headers", "huge-chunk", "unicode-line",
+    "space-name", "bad-version", "many-headers", "huge-chunk", "unicode-line", "absolute-form",
+    "asterisk", "authority", "latin1-header",
 ]  # fmt: skip
 
 
@@ -848,6 +849,20 @@ def _mutate(rng: random.Random, request: bytes, how: str) -> bytes:
         body = b"f" * 40 + b"\r\nabc\r\n"
     elif how == "unicode-line":
         lines[0] = "GET /ü\u2028 HTTP/1.1".encode()
+    elif how == "absolute-form":
+        method, _, rest = lines[0].partition(b" ")
+        scheme = rng.choice([b"http://", b"https://", b"HTTP://", b"ftp://", b"http://u:p@"])
+        host = rng.choice([b"localhost", b"evil.com", b"[::1]", b"[::1", b"x:99999"])
+        lines[0] = method + b" " + scheme + host + rest
+    elif how == "latin1-header":
+        # Bytes that are not UTF-8: aiohttp hands them over as surrogate escapes.
+        name = rng.choice([b"Host", b"Cookie", b"Referer", b"Accept", b"X-Forwarded-For", b"X-A"])
+        lines = [line for line in lines if not line.lower().startswith(name.lower() + b":")]
+        lines.append(name + b": " + rng.choice([b"caf\xe9", b"h\xff", b"c=\xff\xfe", b"\x80"]))
+    elif how == "asterisk":
+        lines[0] = rng.choice([b"OPTIONS * HTTP/1.1", b"GET * HTTP/1.1", b"POST * HTTP/1.1"])
+    elif how == "authority":
+        lines[0] = rng.choice([b"CONNECT evil.com:443 HTTP/1.1", b"GET evil.com:80 HTTP/1.1"])
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
