@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from multidict import CIMultiDict
 
-from ._body import UNSET, close_stream, is_stream, iterate_stream
+from ._body import UNSET, close_stream, dump_json, is_stream, iterate_stream
 from .response import TEXT
 from .statuses import EMPTY_STATUSES, STATUS_CODES
 
@@ -40,6 +40,14 @@ async def respond(ctx: Context) -> web.StreamResponse:
         and ctx.request._method != "HEAD"
     ):
         return _text_or_bytes(response, body)
+    if (
+        (body_type is dict or body_type is list)
+        and response._res is None
+        and ctx.respond is not False
+        and response._status not in EMPTY_STATUSES
+        and ctx.request._method != "HEAD"
+    ):
+        return _text_or_bytes(response, dump_json(body))
     if ctx.respond is False:
         return response.res
     if response.header_sent:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -32,17 +32,18 @@ async def run_chain(
     request_state = ctx.request.__dict__
     index = -1
 
-    async def dispatch(i: int) -> Any:
+    # A plain function returning the next coroutine: one frame per handler.
+    def dispatch(i: int) -> Awaitable[Any]:
         nonlocal index
         if i <= index:
             raise RuntimeError("next() called multiple times")
         while True:
             index = i
             if i == count:
-                return await next()
+                return next()
             layer, fn = steps[i]
             if fn is not None:
-                return await fn(ctx, partial(dispatch, i + 1))
+                return fn(ctx, partial(dispatch, i + 1))
             # Entering a layer: its captures, merged params and route fields.
             found = captures.get(id(layer))
             if found is None:
@@ -64,13 +65,13 @@ async def run_handlers(ctx: Context, handlers: Sequence[AnyHandler], next: Next)
     count = len(handlers)
     index = -1
 
-    async def dispatch(i: int) -> Any:
+    def dispatch(i: int) -> Awaitable[Any]:
         nonlocal index
         if i <= index:
             raise RuntimeError("next() called multiple times")
         index = i
         if i == count:
-            return await next()
-        return await handlers[i](ctx, partial(dispatch, i + 1))
+            return next()
+        return handlers[i](ctx, partial(dispatch, i + 1))
 
     return await dispatch(0)
