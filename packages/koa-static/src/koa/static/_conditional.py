@@ -25,7 +25,9 @@ from typing import Literal
 
 __all__ = ["ByteRange", "Precondition", "evaluate_preconditions", "if_range_allows", "parse_range"]
 
-_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+# Each run of spaces can be matched one way only (an optional number starts with
+# a digit): "\s*(\d*)\s*" backtracked cubically on "bytes=   -   x" (ReDoS).
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(?:(\d+)\s*)?-\s*(?:(\d+)\s*)?$", re.IGNORECASE)
 
 
 class Precondition(IntEnum):
