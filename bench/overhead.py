@@ -95,7 +95,10 @@ async def main(n: int, profile: str | None) -> None:
         koa_us = await measure(koa, n, path)
         print(f"{name:24} {raw_us:8.2f} {koa_us:8.2f} {koa_us - raw_us:12.2f}")
     if profile:
-        handler, path = (koa_hello(), "/") if profile == "plaintext" else (koa_router_100(), "/api/r57/123")
+        if profile == "plaintext":
+            handler, path = koa_hello(), "/"
+        else:
+            handler, path = koa_router_100(), "/api/r57/123"
         request: Any = make_mocked_request("GET", path, headers={"Host": "bench"})
         profiler = cProfile.Profile()
         profiler.enable()
