@@ -725,6 +725,43 @@ def _compress(rng: random.Random, body: bytes, coding: str) -> bytes:
     return body
 
 
+_RUNS = [
+    " ",
+    " ",
+    " ",
+    "\t",
+    ",",
+    ";",
+    "=",
+    "-",
+    "0",
+    "9",
+    "a",
+    "*",
+    "/",
+    "q=",
+    '"',
+    "\\",
+    "%",
+    ".",
+]
+
+
+def _pathological(rng: random.Random, value: str) -> str:
+    """A header value made of long runs (3000 characters or so) of what the
+    parsers' patterns repeat, so that a regex that backtracks (ReDoS) shows as
+    an answer that does not come in time."""
+    a = rng.choice(_RUNS)
+    b = a if rng.random() < 0.5 else rng.choice(_RUNS)
+    n = 3000 // max(len(a), len(b))
+    separators = [c for c in "=-;,:/" if c in value] or ["="]
+    sep = rng.choice(separators)
+    padded = "".join(c for c in value if not c.isdigit() or rng.random() < 0.5)
+    padded = padded.replace(sep, a * (n // 2) + sep + b * (n // 2), 1) + "x"
+    choice = rng.choice([a * n + "x", value + a * n + b * n + "x", (a + b) * n, padded, padded])
+    return choice[-7000:]  # aiohttp refuses a header line over 8190 bytes
+
+
 def _valid(rng: random.Random) -> tuple[bytes, str, str]:
     method = rng.choice(_METHODS)
     path = _path(rng)
@@ -738,6 +775,8 @@ def _valid(rng: random.Random) -> tuple[bytes, str, str]:
         if name in ("Expect", "Upgrade"):
             continue
         value = rng.choice(_HEADER_VALUES[name])
+        if rng.random() < 0.1:
+            value = _pathological(rng, value)
         if name == "Host":
             headers[0] = ("Host", value)
         else:
