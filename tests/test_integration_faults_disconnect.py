@@ -253,3 +253,57 @@ async def test_regression_handler_cancelled_by_a_server_shutdown_is_logged(
     (line,) = harness.responses()
     assert line.lstrip().startswith("-x-"), line
     assert harness.errors == []
+
+
+async def test_client_vanishes_while_an_upload_is_spooled(tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    finals: list[str] = []
+    app = Koa(silent=True)
+
+    async def record(ctx: Context, next: Next) -> None:
+        try:
+            await next()
+        finally:
+            finals.append(ctx.path)
+
+    app.use(record)
+    app.use(bodyparser(enable_types=["multipart"], upload_dir=str(uploads)))
+    fds, tasks = open_fds(), other_tasks()
+    handle = await app.listen(0, "127.0.0.1", shutdown_timeout=0.5)
+    try:
+        part = b'--B\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n'
+        _, writer = await asyncio.open_connection("127.0.0.1", handle.port)
+        writer.write(
+            b"POST /up HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\n"
+            b"Content-Length: 1000000\r\n\r\n" + part + os.urandom(300_000)
+        )
+        assert await until(lambda: any(uploads.iterdir()))  # spooling has begun
+        writer.transport.abort()
+        assert await until(lambda: finals == ["/up"])
+        assert list(uploads.iterdir()) == []  # the partial upload is deleted
+    finally:
+        await handle.close()
+    assert await until(lambda: open_fds() <= fds and not other_tasks() - tasks)
+
+
+async def test_client_vanishes_while_a_file_object_is_streamed(tmp_path: Path) -> None:
+    path = tmp_path / "big.bin"
+    path.write_bytes(os.urandom(4 * 1024 * 1024))
+    opened: list[Any] = []
+    app = Koa(silent=True)
+
+    async def send_file(ctx: Context, next: Next) -> None:
+        file = path.open("rb")
+        opened.append(file)
+        ctx.body = file
+
+    app.use(send_file)
+    fds, tasks = open_fds(), other_tasks()
+    handle = await app.listen(0, "127.0.0.1", shutdown_timeout=0.5)
+    try:
+        await vanish(handle.port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", read=100_000)
+        assert await until(lambda: bool(opened) and opened[0].closed)
+    finally:
+        await handle.close()
+    assert await until(lambda: open_fds() <= fds and not other_tasks() - tasks)
