@@ -307,3 +307,40 @@ async def test_client_vanishes_while_a_file_object_is_streamed(tmp_path: Path) -
     finally:
         await handle.close()
     assert await until(lambda: open_fds() <= fds and not other_tasks() - tasks)
+
+
+async def test_stream_body_raises_after_the_headers_were_sent(tmp_path: Path) -> None:
+    errors: list[BaseException] = []
+    lines: list[str] = []
+    finals: list[str] = []
+    app = Koa()
+    app.on("error", lambda err, ctx: errors.append(err))
+    app.use(logger(lambda line, args: lines.append(line), colors=False))
+
+    async def broken_stream(ctx: Context, next: Next) -> None:
+        async def chunks() -> AsyncIterator[bytes]:
+            try:
+                yield b"first"
+                await asyncio.sleep(0.01)
+                raise RuntimeError("the stream broke")
+            finally:
+                finals.append("stream body")
+
+        ctx.body = chunks()
+
+    app.use(broken_stream)
+    fds, tasks = open_fds(), other_tasks()
+    handle = await app.listen(0, "127.0.0.1", shutdown_timeout=0.5)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", handle.port)
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = await asyncio.wait_for(reader.read(), 5)  # closed before the last chunk
+        writer.close()
+        assert data.startswith(b"HTTP/1.1 200") and not data.endswith(b"0\r\n\r\n")
+        assert await until(lambda: len(lines) == 2)
+        (error,) = errors
+        assert str(error) == "the stream broke"
+        assert finals == ["stream body"]
+    finally:
+        await handle.close()
+    assert await until(lambda: open_fds() <= fds and not other_tasks() - tasks)
