@@ -582,6 +582,11 @@ def write_report(
         f"{opts.warmup:g} s warm-up + {opts.duration:g} s measured per test, "
         "one fresh server process per test. Figures are medians over rounds.",
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in ver.items()),
+        "- Read the CPU-time ratios first. req/s ratios are squeezed towards 1 whenever the "
+        "single wrk thread, not the server, is the bottleneck (with 2 CPUs it tops out near "
+        "20k req/s here, so the faster servers leave CPU 0 partly idle), and they move with "
+        "whatever else the machine runs; CPU time per request is neither client-bound nor "
+        "much affected by other jobs.",
         "",
     ]
     lines += targets_section(peers, summary)
