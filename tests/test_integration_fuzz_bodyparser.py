@@ -186,3 +186,64 @@ def test_a_limit_holds_after_decompression(server: int, encoding: str) -> None:
     )
     replies, outcome = raw_exchange(server, head.encode() + bomb)
     assert replies and replies[0].status == 413, (outcome, replies)
+
+
+def _strict_json(body: bytes) -> Any:
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(body, parse_constant=refuse)
+
+
+@pytest.fixture(scope="module")
+def echo_server() -> Iterator[int]:
+    app = Koa(silent=True)
+    app.use(bodyparser(json_strict=False))
+
+    async def echo(ctx: BodyParserContext, next: Next) -> None:
+        ctx.body = {"echo": ctx.request.body}
+
+    app.use(echo)
+    with serve_in_thread(app) as (_, port):
+        yield port
+
+
+json_numbers = st.sampled_from(["1e999", "-1e999", "1E400", "0", "-0.0", "1e-999", "123456789e300"])
+json_documents = st.recursive(
+    json_numbers | st.sampled_from(['"x"', "true", "null"]),
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda items: "[" + ",".join(items) + "]")
+        | st.lists(inner, max_size=3).map(
+            lambda items: "{" + ",".join(f'"k{i}":{v}' for i, v in enumerate(items)) + "}"
+        )
+    ),
+    max_leaves=8,
+)
+
+
+@given(document=json_documents)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_json_body_echoed_back_is_valid_json(echo_server: int, document: str) -> None:
+    body = document.encode()
+    head = (
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    replies, outcome = raw_exchange(echo_server, head.encode() + body)
+    assert replies and replies[0].status == 200, outcome
+    _strict_json(replies[0].body)
+
+
+def test_regression_json_body_with_an_overflowing_number_echoes_valid_json(
+    echo_server: int,
+) -> None:
+    """Found by the property tests: ``1e999`` parses to ``inf`` (as in
+    JavaScript), and koa-core wrote it back as ``Infinity``, which is not JSON
+    (``JSON.stringify`` writes ``null``); NaN likewise."""
+    body = b'{"a": 1e999, "b": [-1e999, 1]}'
+    head = (
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    reply = raw_exchange(echo_server, head.encode() + body)[0][0]
+    assert _strict_json(reply.body) == {"echo": {"a": None, "b": [None, 1]}}

@@ -47,12 +47,30 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_json_default)
+_encoder = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False, default=_json_default, allow_nan=False
+)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if value - value == 0 else None  # NaN and infinities
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def dump_json(value: Any) -> bytes:
     """Compact JSON, as ``JSON.stringify`` writes it, in UTF-8."""
-    text = _encoder.encode(value)
+    try:
+        text = _encoder.encode(value)
+    except ValueError as err:
+        if "float" not in str(err):  # not a circular reference
+            raise
+        value = _finite(value)  # NaN and infinities are null, as in JSON.stringify
+        text = _encoder.encode(value)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: \u-escaped, as JSON.stringify does
