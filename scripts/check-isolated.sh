@@ -40,12 +40,14 @@ for pkg in "${pkgs[@]}"; do
       "${links[@]}" "$wheel" koa-core
     uv pip install -q --python "$tmp/venv/bin/python" "pytest>=9" "pytest-asyncio>=1.3" "hypothesis>=6.100"
     echo "== $name ($resolution): $(uv pip freeze -q --python "$tmp/venv/bin/python" | grep -i '^koa' | tr '\n' ' ')"
-    # Run from a copy of the tests only, so nothing in the source tree can be
-    # imported by accident; the root conftest.py and pytest config come along.
+    # Run from a copy of the tests (and README) only, so nothing in the source
+    # tree can be imported by accident; the root conftest.py and pytest config
+    # come along.
     mkdir -p "$tmp/repo/$pkg"
     cp conftest.py "$tmp/repo/"
     sed 's#, "--ignore=examples/third-party"##' pyproject.toml > "$tmp/repo/pyproject.toml"
     cp -r "$pkg/tests" "$tmp/repo/$pkg/tests"
+    cp "$pkg/README.md" "$tmp/repo/$pkg/"   # tests may run the README's example
     (cd "$tmp/repo" && "$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider "$pkg/tests")
     rm -rf "$tmp"
   done
