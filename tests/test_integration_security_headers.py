@@ -91,7 +91,7 @@ values = st.one_of(
 
 @given(op=st.sampled_from(sorted(OPERATIONS)), value=values)
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_no_value_is_ever_sent_as_a_second_header(server: int, op: str, value: str) -> None:
+def test_fuzz_no_value_is_ever_sent_as_a_second_header(server: int, op: str, value: str) -> None:
     query = f"op={op}&v={quote(value, safe='', errors='surrogateescape')}"
     replies, outcome = raw_exchange(server, f"GET /?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     assert replies, outcome

@@ -70,7 +70,7 @@ referers = st.lists(pieces, max_size=8).map("".join) | st.text(max_size=30)
 
 
 @given(referer=referers, host=st.sampled_from(HOSTS), proxy=st.booleans())
-def test_back_never_leaves_the_host(referer: str, host: str, proxy: bool) -> None:
+def test_fuzz_back_never_leaves_the_host(referer: str, host: str, proxy: bool) -> None:
     headers = {"Host": host, "Referer": referer, "X-Forwarded-Host": "evil.com"}
     ctx = create_context(headers=headers, app=Koa(proxy=proxy))
     ctx.redirect("back", FALLBACK)
@@ -81,7 +81,7 @@ def test_back_never_leaves_the_host(referer: str, host: str, proxy: bool) -> Non
 
 
 @given(referer=referers, host=st.sampled_from(HOSTS))
-def test_back_ignores_x_forwarded_headers_without_proxy(referer: str, host: str) -> None:
+def test_fuzz_back_ignores_x_forwarded_headers_without_proxy(referer: str, host: str) -> None:
     plain = create_context(headers={"Host": host, "Referer": referer})
     plain.back(FALLBACK)
     forwarded = create_context(
@@ -101,7 +101,7 @@ def test_back_ignores_x_forwarded_headers_without_proxy(referer: str, host: str)
     forwarded_host=st.text(max_size=20).filter(lambda s: "\r" not in s and "\n" not in s),
     forwarded_proto=st.text(max_size=10).filter(lambda s: "\r" not in s and "\n" not in s),
 )
-def test_host_and_protocol_come_from_x_forwarded_only_with_proxy(
+def test_fuzz_host_and_protocol_come_from_x_forwarded_only_with_proxy(
     forwarded_host: str, forwarded_proto: str
 ) -> None:
     headers = {
@@ -126,7 +126,7 @@ def test_host_and_protocol_come_from_x_forwarded_only_with_proxy(
 
 
 @given(url=st.lists(pieces, max_size=8).map(lambda parts: "http://" + "".join(parts)))
-def test_redirect_to_any_absolute_url_sets_one_location_header(url: str) -> None:
+def test_fuzz_redirect_to_any_absolute_url_sets_one_location_header(url: str) -> None:
     ctx = create_context()
     ctx.redirect(url)
     location = str(ctx.response.get("Location"))
