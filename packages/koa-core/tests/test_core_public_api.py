@@ -23,10 +23,13 @@ PUBLIC = {
     "Response",
     "ServerHandle",
     "__version__",
+    "close_stream",
     "compose",
     "create_error",
     "current_context",
     "is_http_error",
+    "is_stream",
+    "iterate_stream",
     "make_server",
 }
 

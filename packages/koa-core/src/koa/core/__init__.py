@@ -14,7 +14,7 @@ app.run(port=3000)
 """
 
 from .__about__ import __version__
-from ._body import UNSET
+from ._body import UNSET, close_stream, is_stream, iterate_stream
 from ._server import ServerHandle, make_server
 from .application import Koa, current_context
 from .compose import compose
@@ -41,9 +41,12 @@ __all__ = [
     "Response",
     "ServerHandle",
     "__version__",
+    "close_stream",
     "compose",
     "create_error",
     "current_context",
     "is_http_error",
+    "is_stream",
+    "iterate_stream",
     "make_server",
 ]

@@ -78,8 +78,9 @@ def dump_json(value: Any) -> bytes:
 
 
 def is_stream(value: Any) -> bool:
-    """Whether *value* is a body that is streamed: an async iterable, an aiohttp
-    stream reader, or a binary file object."""
+    """Whether *value* is a body that Koa streams: an async iterable, an aiohttp
+    stream reader, or a binary file object (public for middleware that wraps
+    stream bodies, like koa-logger's byte counter)."""
     return (
         isinstance(value, (StreamReader, io.IOBase))
         or hasattr(value, "__aiter__")
@@ -88,7 +89,8 @@ def is_stream(value: Any) -> bool:
 
 
 async def iterate_stream(body: Any) -> AsyncGenerator[bytes, None]:
-    """Yield the chunks of a stream body as bytes."""
+    """Yield the chunks of a stream body (see :func:`is_stream`) as bytes, the
+    way Koa sends them; files are read off the event loop."""
     if isinstance(body, StreamReader):
         async for chunk in body.iter_chunked(CHUNK_SIZE):
             yield chunk

@@ -24,9 +24,9 @@ import time
 from collections.abc import AsyncGenerator, Callable
 from typing import Any, Literal
 
-from aiohttp import StreamReader, web
+from aiohttp import web
 
-from koa.core import Context, Middleware, Next
+from koa.core import Context, Middleware, Next, close_stream, is_stream, iterate_stream
 
 from ._format import EMPTY_STATUSES, Formats, human_bytes, human_time
 
@@ -38,7 +38,6 @@ __all__ = ["Transporter", "logger"]
 Transporter = Callable[[str, list[Any]], Any]
 
 _log = logging.getLogger("koa.logger")
-_CHUNK = 64 * 1024
 
 
 def _emit_to_logging(line: str, args: list[Any]) -> None:
@@ -67,31 +66,6 @@ def _error_status(err: BaseException) -> int:
     return 500
 
 
-async def _chunks(body: Any) -> AsyncGenerator[bytes, None]:
-    if isinstance(body, StreamReader):
-        async for chunk in body.iter_chunked(_CHUNK):
-            yield chunk
-    elif hasattr(body, "__aiter__"):
-        async for chunk in body:
-            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
-    else:  # a binary file object
-        loop = asyncio.get_running_loop()
-        while chunk := await loop.run_in_executor(None, body.read, _CHUNK):
-            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
-
-
-async def _close(body: Any) -> None:
-    aclose = getattr(body, "aclose", None)
-    if aclose is not None:
-        await aclose()
-        return
-    close = getattr(body, "close", None)
-    if close is not None:
-        result = close()
-        if asyncio.iscoroutine(result):
-            await result
-
-
 class _CountingBody:
     """A stream body that counts the bytes taken from it and reports once,
     when it is exhausted (``"done"``), fails (``"error"``) or is closed early
@@ -110,7 +84,7 @@ class _CountingBody:
 
     async def __anext__(self) -> bytes:
         if self._iterator is None:
-            self._iterator = _chunks(self._inner)
+            self._iterator = iterate_stream(self._inner)
         try:
             chunk = await self._iterator.__anext__()
         except StopAsyncIteration:
@@ -126,7 +100,7 @@ class _CountingBody:
         try:
             if self._iterator is not None:
                 await self._iterator.aclose()
-            await _close(self._inner)
+            await close_stream(self._inner)
         finally:
             self._finish("closed")
 
@@ -134,12 +108,6 @@ class _CountingBody:
         report, self._report = self._report, None
         if report is not None:
             report(self, outcome)
-
-
-def _is_stream(body: Any) -> bool:
-    if body is None or isinstance(body, (str, bytes, bytearray, memoryview, dict, list)):
-        return False
-    return hasattr(body, "__aiter__") or hasattr(body, "read")
 
 
 def logger(
@@ -214,7 +182,7 @@ def logger(
             or ctx.method == "HEAD"
             or ctx.status in EMPTY_STATUSES
             or isinstance(body, web.StreamResponse)
-            or not _is_stream(body)
+            or not is_stream(body)
         ):
             report(ctx, start, "-x-" if _client_gone(ctx) else "-->", ctx.status, None)
             return result
