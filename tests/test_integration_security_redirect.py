@@ -163,3 +163,22 @@ async def test_regression_redirect_to_url_with_unbalanced_brackets_is_not_a_500(
         reply = await c.get("/", params={"to": target})
         assert reply.status == 302, (target, reply.status)
         assert "\r" not in reply.headers["Location"]
+
+
+def test_regression_back_refuses_a_referer_with_another_scheme_naming_this_host() -> None:
+    """Found by the property tests: ``ctx.back()`` compared only the host, so a
+    Referer such as ``javascript://localhost/%0aalert(1)`` or
+    ``myapp://localhost/x`` was followed (Koa 3 does the same). Only http(s)
+    Referers (or relative ones) are followed now."""
+    for referer in (
+        "javascript://localhost/%0aalert(1)",
+        "data://localhost/x",
+        "myapp://localhost/x",
+        "localhosthttp:/\\localhost",
+    ):
+        ctx = create_context(headers={"Host": "localhost", "Referer": referer})
+        ctx.back(FALLBACK)
+        assert ctx.response.get("Location") == FALLBACK, referer
+    ctx = create_context(headers={"Host": "localhost", "Referer": "https://localhost/x"})
+    ctx.back(FALLBACK)
+    assert ctx.response.get("Location") == "https://localhost/x"

@@ -433,7 +433,8 @@ class Response:
                 default = {"http": ":80", "https": ":443"}.get(parts.scheme.lower())
                 if default and host.endswith(default):
                     host = host[: -len(default)]
-                return bool(host) and host == self.request.host.lower()
+                # Only http(s): "javascript://this-host/..." names this host too.
+                return bool(host) and default is not None and host == self.request.host.lower()
         except ValueError:
             return False
         return True  # a relative reference stays on this host
