@@ -424,7 +424,7 @@ class ResponseParser:
         """Add *data*; return every response completed by it."""
         self.buffer += data
         done: list[Reply] = []
-        while self.error is None:
+        while self.error is None and len(self.replies) < len(self.methods):
             reply = self._one(eof=False)
             if reply is None:
                 break
@@ -978,6 +978,7 @@ class FuzzReport:
     """The figures of a fuzzing run."""
 
     requests: int = 0
+    warmup: int = 0
     connections: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
     outcomes: Counter[str] = field(default_factory=Counter)
@@ -995,7 +996,8 @@ class FuzzReport:
     def summary(self) -> str:
         """A human-readable report."""
         lines = [
-            f"fuzz: {self.requests} requests on {self.connections} connections in "
+            f"fuzz: {self.requests} requests ({self.warmup} of them warm-up) on "
+            f"{self.connections} connections; {self.requests - self.warmup} measured in "
             f"{self.seconds:.1f}s; statuses {dict(sorted(self.statuses.items()))}",
             f"outcomes {dict(self.outcomes)}",
             f"server before: fds={self.before.get('fds')} tasks={self.before.get('tasks')} "
@@ -1017,6 +1019,17 @@ async def _stats(host: str, port: int) -> dict[str, Any]:
     return result
 
 
+async def _quiet(host: str, port: int) -> dict[str, Any]:
+    """Stats once the server serves no connection but the one asking."""
+    deadline = time.monotonic() + LINGERING_TIME + 2
+    while True:
+        stats = await _stats(host, port)
+        connections = [n for n in stats["task_names"] if n.startswith("RequestHandler.start")]
+        if len(connections) <= 1 or time.monotonic() > deadline:
+            return stats
+        await asyncio.sleep(0.1)
+
+
 async def _settle(
     host: str, port: int, baseline: dict[str, Any], wait: float = LINGERING_TIME
 ) -> dict[str, Any]:
@@ -1032,18 +1045,18 @@ async def _settle(
         await asyncio.sleep(0.1)
 
 
-async def fuzz(
-    host: str, port: int, requests: int, seed: int, concurrency: int, timeout: float
-) -> FuzzReport:
-    """Send *requests* generated requests to a running fuzz app."""
-    report = FuzzReport()
-    rng = random.Random(seed)
+async def _send(
+    host: str,
+    port: int,
+    requests: int,
+    rng: random.Random,
+    concurrency: int,
+    timeout: float,
+    report: FuzzReport,
+) -> None:
+    """Send *requests* generated requests from *concurrency* connections at a
+    time, checking every answer into *report*."""
     cases = iter(lambda: generate(rng), None)
-    warmup = [generate(random.Random(seed + 1)) for _ in range(200)]
-    for case in warmup:
-        await _async_exchange(host, port, case.payload, case.methods, timeout)
-    report.before = await _settle(host, port, await _stats(host, port))
-    started = time.monotonic()
     sent = 0
 
     async def worker() -> None:
@@ -1070,6 +1083,21 @@ async def fuzz(
                     report.fail(f"server stopped answering ({how})", b"GET /")
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+async def fuzz(
+    host: str, port: int, requests: int, seed: int, concurrency: int, timeout: float
+) -> FuzzReport:
+    """Send *requests* generated requests to a running fuzz app, after a
+    warm-up of a tenth as many (at least 500, at most 10,000) whose answers
+    are checked too, so that the baseline is taken on a warm server."""
+    report = FuzzReport()
+    warmup = min(max(500, requests // 10), 10_000)
+    await _send(host, port, warmup, random.Random(seed + 1), concurrency, timeout, report)
+    report.warmup = report.requests
+    report.before = await _quiet(host, port)
+    started = time.monotonic()
+    await _send(host, port, requests, random.Random(seed), concurrency, timeout, report)
     report.seconds = time.monotonic() - started
     report.after = await _settle(host, port, report.before)
     for key, count in report.after["errors"].items():
