@@ -7,13 +7,25 @@ Helpers live in ``koa.core.testing`` (public, shipped in the wheel), not here.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from koa.core import Koa
 from koa.core.testing import Client, ClientFor, Serve, client_for, serving
+
+# Property tests: a fixed, derandomised budget in CI; `hatch run fuzz` selects
+# the long profile (HYPOTHESIS_PROFILE=fuzz).
+settings.register_profile(
+    "ci", derandomize=True, max_examples=150, deadline=None, database=None, print_blob=True
+)
+settings.register_profile(
+    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -23,14 +22,6 @@ from hypothesis import strategies as st
 from koa.bodyparser import BodyParserContext, bodyparser
 from koa.core import Koa, Next
 from scripts.fuzz_server import raw_exchange, serve_in_thread
-
-settings.register_profile(
-    "ci", derandomize=True, max_examples=150, deadline=None, database=None, print_blob=True
-)
-settings.register_profile(
-    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 LIMIT = 1000  # every text limit, and the per-file limit
 TOTAL = 4000  # the multipart limit

@@ -6,7 +6,6 @@ header nor adds an attribute to it.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
@@ -17,14 +16,6 @@ from hypothesis import strategies as st
 from koa.core import Context, CookieError, Koa, Next
 from koa.core.testing import create_context
 from scripts.fuzz_server import raw_exchange, serve_in_thread
-
-settings.register_profile(
-    "ci", derandomize=True, max_examples=150, deadline=None, database=None, print_blob=True
-)
-settings.register_profile(
-    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 APP = Koa(keys=["new-key", "old-key"])
 ATTRIBUTES = {"path", "expires", "domain", "priority", "samesite", "secure", "httponly"}

@@ -8,23 +8,14 @@ the result respects the depth, parameter-count and array-index limits;
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from koa.bodyparser._json import parse_json
 from koa.bodyparser._qs import parse_form
-
-settings.register_profile(
-    "ci", derandomize=True, max_examples=200, deadline=None, database=None, print_blob=True
-)
-settings.register_profile(
-    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DEPTH, PARAMETERS, ARRAY_LIMIT = 5, 1000, 20
 

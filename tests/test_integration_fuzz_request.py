@@ -10,7 +10,6 @@ is checked over real sockets.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -22,14 +21,6 @@ from koa.core import Context, Koa, Next
 from koa.core.testing import create_context
 from koa.static._conditional import ByteRange, parse_range
 from scripts.fuzz_server import raw_exchange, serve_in_thread
-
-settings.register_profile(
-    "ci", derandomize=True, max_examples=150, deadline=None, database=None, print_blob=True
-)
-settings.register_profile(
-    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 #: What aiohttp may put in a header value: no controls but tab; bytes that
 #: are not UTF-8 become surrogate escapes.

@@ -8,7 +8,6 @@ params; a malformed escape in a request path is kept as written, never a 500.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -20,14 +19,6 @@ from koa.router import Router, RouterContext
 from koa.router._layer import Layer
 from koa.router._path import PathError, decode_uri_component
 from scripts.fuzz_server import raw_exchange, serve_in_thread
-
-settings.register_profile(
-    "ci", derandomize=True, max_examples=150, deadline=None, database=None, print_blob=True
-)
-settings.register_profile(
-    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 async def handler(ctx: RouterContext, next: Next) -> None:

@@ -25,14 +25,6 @@ from koa.mount import mount
 from koa.static import serve
 from scripts.fuzz_server import raw_exchange, serve_in_thread
 
-settings.register_profile(
-    "ci", derandomize=True, max_examples=150, deadline=None, database=None, print_blob=True
-)
-settings.register_profile(
-    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
 SECRET = b"outside the root"
 
 

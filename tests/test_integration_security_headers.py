@@ -7,7 +7,6 @@ header. Checked on the wire, from the raw bytes of the response.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from urllib.parse import quote
@@ -18,14 +17,6 @@ from hypothesis import strategies as st
 
 from koa.core import Context, CookieError, Koa, Next
 from scripts.fuzz_server import raw_exchange, serve_in_thread
-
-settings.register_profile(
-    "ci", derandomize=True, max_examples=150, deadline=None, database=None, print_blob=True
-)
-settings.register_profile(
-    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def set_cookie(ctx: Context, name: str, value: str, path: str = "/") -> None:

@@ -9,22 +9,13 @@ URL that cannot be parsed is never a 500.
 
 from __future__ import annotations
 
-import os
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from koa.core import Context, Koa, Next
 from koa.core.testing import ClientFor, create_context
-
-settings.register_profile(
-    "ci", derandomize=True, max_examples=150, deadline=None, database=None, print_blob=True
-)
-settings.register_profile(
-    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 HOSTS = ["localhost", "localhost:8080", "app.example", "[::1]"]
 FALLBACK = "/fallback"
