@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 __all__ = ["run_chain", "run_handlers"]
 
 
-async def run_chain(
+def run_chain(
     ctx: Context, path: str, layers: Sequence[Layer], captures: dict[int, Any], next: Next
-) -> Any:
+) -> Awaitable[Any]:
     """Run every layer of *layers* in order: before a layer's own middleware,
     set the route fields on *ctx*; after the last one, call *next*.
 
@@ -57,10 +57,10 @@ async def run_chain(
                 state["matched_route_name"] = name
             i += 1
 
-    return await dispatch(0)
+    return dispatch(0)
 
 
-async def run_handlers(ctx: Context, handlers: Sequence[AnyHandler], next: Next) -> Any:
+def run_handlers(ctx: Context, handlers: Sequence[AnyHandler], next: Next) -> Awaitable[Any]:
     """koa-compose over *handlers*, then *next*."""
     count = len(handlers)
     index = -1
@@ -74,4 +74,4 @@ async def run_handlers(ctx: Context, handlers: Sequence[AnyHandler], next: Next)
             return next()
         return handlers[i](ctx, partial(dispatch, i + 1))
 
-    return await dispatch(0)
+    return dispatch(0)
