@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .context import Context
     from .response import Response
 
-__all__ = ["DISCONNECT_POLL", "respond"]
+__all__ = ["DISCONNECT_POLL", "respond", "respond_buffered"]
 
 #: Seconds between checks for a client that went away while a stream body
 #: produces nothing (see ``_next_chunk``).
@@ -27,27 +27,34 @@ def _headers(ctx: Context) -> CIMultiDict[str]:
     return CIMultiDict(ctx.response.wire_headers())
 
 
-async def respond(ctx: Context) -> web.StreamResponse:
-    """Write the response Koa-style; returns the aiohttp response to hand back."""
+def respond_buffered(ctx: Context) -> web.Response | None:
+    """The common case without a coroutine: a str, bytes or JSON body, nothing
+    sent yet, not HEAD, not an empty status. ``None`` when :func:`respond`
+    must handle it."""
     response = ctx.response
     body = response._body
     body_type = type(body)
     if (
-        (body_type is str or body_type is bytes)
-        and response._res is None
-        and ctx.respond is not False
-        and response._status not in EMPTY_STATUSES
-        and ctx.request._method != "HEAD"
+        response._res is not None
+        or ctx.respond is False
+        or response._status in EMPTY_STATUSES
+        or ctx.request._method == "HEAD"
     ):
+        return None
+    if body_type is str or body_type is bytes:
         return _text_or_bytes(response, body)
-    if (
-        (body_type is dict or body_type is list)
-        and response._res is None
-        and ctx.respond is not False
-        and response._status not in EMPTY_STATUSES
-        and ctx.request._method != "HEAD"
-    ):
+    if body_type is dict or body_type is list:
         return _text_or_bytes(response, dump_json(body))
+    return None
+
+
+async def respond(ctx: Context) -> web.StreamResponse:
+    """Write the response Koa-style; returns the aiohttp response to hand back."""
+    buffered = respond_buffered(ctx)
+    if buffered is not None:
+        return buffered
+    response = ctx.response
+    body = response._body
     if ctx.respond is False:
         return response.res
     if response.header_sent:
@@ -135,7 +142,7 @@ def _text_or_bytes(response: Response, body: str | bytes) -> web.Response:
     """The common case, kept short: a str or bytes body, nothing sent yet."""
     encoded = body if type(body) is bytes else (response._encoded or body.encode("utf-8"))  # type: ignore[union-attr]
     stored = response._headers
-    headers = CIMultiDict(response.wire_headers())
+    headers: CIMultiDict[str] = CIMultiDict(response.wire_headers())
     length = len(encoded)
     entry = stored.get("content-length")
     if entry is None or entry[1] != length:

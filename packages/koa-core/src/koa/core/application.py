@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from aiohttp.web_request import BaseRequest
 
-from ._respond import respond
+from ._respond import respond, respond_buffered
 from ._server import ServerHandle, start_server
 from .asgi import AsgiApp
 from .compose import compose, ensure_async
@@ -117,6 +117,9 @@ class Koa:
             try:
                 try:
                     await fn(ctx, None)
+                    buffered = respond_buffered(ctx)  # no coroutine for the common case
+                    if buffered is not None:
+                        return buffered
                     return await respond(ctx)
                 except Exception as err:
                     ctx.onerror(err)
