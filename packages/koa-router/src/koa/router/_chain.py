@@ -11,7 +11,7 @@ from koa.core import Context, Next
 if TYPE_CHECKING:
     from ._layer import AnyHandler, Layer
 
-__all__ = ["run_chain", "run_handlers"]
+__all__ = ["run_chain"]
 
 
 def run_chain(
@@ -56,22 +56,5 @@ def run_chain(
             if name is not None:
                 state["matched_route_name"] = name
             i += 1
-
-    return dispatch(0)
-
-
-def run_handlers(ctx: Context, handlers: Sequence[AnyHandler], next: Next) -> Awaitable[Any]:
-    """koa-compose over *handlers*, then *next*."""
-    count = len(handlers)
-    index = -1
-
-    def dispatch(i: int) -> Awaitable[Any]:
-        nonlocal index
-        if i <= index:
-            raise RuntimeError("next() called multiple times")
-        index = i
-        if i == count:
-            return next()
-        return handlers[i](ctx, partial(dispatch, i + 1))
 
     return dispatch(0)

@@ -6,10 +6,10 @@ import re
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, Self, overload
 
-from koa.core import Context, Middleware, Next
+from koa.core import Context, Middleware, Next, compose
 
 from ._allowed import allowed_methods
-from ._chain import run_chain, run_handlers
+from ._chain import run_chain
 from ._context import C, ParamHandler, RouterHandler
 from ._index import Index
 from ._layer import BOUNDARY, AnyHandler, Layer, ensure_async
@@ -86,6 +86,7 @@ class Router(Generic[C]):
         self.params = {}
         self.stack = []
         self._not_found: list[AnyHandler] = []
+        self._not_found_chain: Callable[[Context, Next], Awaitable[Any]] | None = None
         self._index: Index | None = None
         self._indexed: tuple[int, int] = (-1, 0)
 
@@ -372,6 +373,7 @@ class Router(Generic[C]):
         name = event(RouterEvents) if callable(event) else event
         if RouterEvents(name) is RouterEvents.NOT_FOUND:
             self._not_found.append(ensure_async(handler))
+            self._not_found_chain = compose(self._not_found)
         return self
 
     # -- lookup --------------------------------------------------------------
@@ -488,8 +490,8 @@ class Router(Generic[C]):
             state["router_path"] = state["router_name"] = None
             state["matched_route"] = state["matched_route_name"] = None
         if not route:
-            if self._not_found:
-                return run_handlers(ctx, self._not_found, next)
+            if self._not_found_chain is not None:
+                return self._not_found_chain(ctx, next)
             return next()
         for layer in reversed(selected):
             if layer.methods:
