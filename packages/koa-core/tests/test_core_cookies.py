@@ -84,12 +84,16 @@ async def test_cookies_object_can_be_replaced(client: ClientFor) -> None:
     """K110"""
 
     class HeaderCookies(Cookies):
+        def __init__(self, ctx: Context) -> None:
+            super().__init__(ctx, None, False)
+            self.response = ctx.response
+
         def set(self, name: str, value: str | None = None, **options: Any) -> Cookies:
-            self._ctx.set(name, value or "")
+            self.response.set(name, value or "")
             return self
 
     async def mw(ctx: Context, next: Next) -> None:
-        ctx.cookies = HeaderCookies(ctx, None, False)
+        ctx.cookies = HeaderCookies(ctx)
         ctx.cookies.set("name", "jon")
         ctx.status = 204
 

@@ -8,7 +8,9 @@ the 15.7 probes (R170, R171).
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
+import weakref
 from typing import Any
 
 import pytest
@@ -762,3 +764,26 @@ async def test_route_fields_default_before_any_route_runs(client: ClientFor) -> 
     router.get("/a", ok).on("not-found", not_found)
     await (await client(app_with(router))).get("/b")
     assert seen == [({}, [], None, None, None)]
+
+
+async def test_a_routed_request_is_freed_without_the_cyclic_gc(client: ClientFor) -> None:
+    """The chain of matched layers makes no reference cycle holding ctx."""
+    refs: list[weakref.ref[Context]] = []
+    router: Router[RouterContext] = Router()
+
+    async def show(ctx: RouterContext, next: Next) -> None:
+        refs.append(weakref.ref(ctx))
+        ctx.body = {"id": ctx.params["id"]}
+
+    async def passthrough(ctx: RouterContext, next: Next) -> None:
+        await next()
+
+    router.use(passthrough).get("/users/:id", show)
+    c = await client(Koa().use(router.routes()))
+    gc.collect()
+    gc.disable()
+    try:
+        assert (await c.get("/users/7")).status == 200
+        assert len(refs) == 1 and refs[0]() is None
+    finally:
+        gc.enable()

@@ -74,24 +74,37 @@ def compose(middleware: Iterable[Middleware]) -> Composed:
         if not callable(fn):
             raise TypeError(f"Middleware must be composed of functions! got {fn!r}")
     chain = tuple(ensure_async(fn) for fn in stack)
-    length = len(chain)
 
     async def composed(ctx: Context, next: Next | None = None) -> Any:
-        index = -1
-
-        # A plain function returning the next middleware's coroutine, so each
-        # middleware costs one coroutine frame, not two.
-        def dispatch(i: int) -> Awaitable[Any]:
-            nonlocal index
-            if i <= index:
-                raise RuntimeError("next() called multiple times")
-            index = i
-            if i < length:
-                return chain[i](ctx, partial(dispatch, i + 1))
-            if next is not None:
-                return next()
-            return _nothing()
-
-        return await dispatch(0)
+        return await _dispatch(_Run(chain, ctx, next), 0)
 
     return composed
+
+
+class _Run:
+    """One run of a composed stack. ``next`` functions are ``partial(_dispatch,
+    run, i)`` of a module-level function, not closures over one another: a
+    closure calling itself is a reference cycle, and every request's context
+    would then wait for the cyclic garbage collector to be freed."""
+
+    __slots__ = ("chain", "ctx", "index", "next")
+
+    def __init__(self, chain: tuple[Middleware, ...], ctx: Context, next: Next | None) -> None:
+        self.chain = chain
+        self.ctx = ctx
+        self.next = next
+        self.index = -1
+
+
+def _dispatch(run: _Run, i: int) -> Awaitable[Any]:
+    # A plain function returning the next middleware's coroutine, so each
+    # middleware costs one coroutine frame, not two.
+    if i <= run.index:
+        raise RuntimeError("next() called multiple times")
+    run.index = i
+    chain = run.chain
+    if i < len(chain):
+        return chain[i](run.ctx, partial(_dispatch, run, i + 1))
+    if run.next is not None:
+        return run.next()
+    return _nothing()

@@ -57,6 +57,7 @@ class Context:
 
     __slots__ = (
         "__dict__",
+        "__weakref__",
         "_cookies",
         "_state",
         "app",

@@ -88,10 +88,13 @@ def _check(value: str, what: str) -> None:
 class Cookies:
     """``ctx.cookies``: read request cookies and add ``Set-Cookie`` headers."""
 
-    __slots__ = ("_ctx", "keys", "secure")
+    # The request and response, not ctx: ctx holds this object, and a link
+    # back would make a reference cycle (see koa.core._links).
+    __slots__ = ("_request", "_response", "keys", "secure")
 
     def __init__(self, ctx: Context, keys: Keygrip | None, secure: bool) -> None:
-        self._ctx = ctx
+        self._request = ctx.request
+        self._response = ctx.response
         self.keys = keys
         self.secure = secure
 
@@ -102,7 +105,7 @@ class Cookies:
         valid signature; an invalid one is cleared, and one made with an old key
         is re-signed with the current key.
         """
-        header = self._ctx.request.get("Cookie")
+        header = self._request.get("Cookie")
         if not header:
             return None
         match = _pattern(name).search(header)
@@ -211,11 +214,11 @@ class Cookies:
             assert self.keys is not None
             sig = self.keys.sign(f"{name}={value}")
             self._push(headers, name + ".sig", f"{name}.sig={sig}{attributes}", overwrite)
-        self._ctx.response.set("Set-Cookie", headers)
+        self._response.set("Set-Cookie", headers)
         return self
 
     def _set_cookie_headers(self) -> list[str]:
-        current = self._ctx.response.get("Set-Cookie")
+        current = self._response.get("Set-Cookie")
         if current is None:
             return []
         if isinstance(current, list):

@@ -9,6 +9,7 @@ are computed once per request, on first use.
 from __future__ import annotations
 
 import ipaddress
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
@@ -19,6 +20,7 @@ from yarl import URL
 
 from . import _negotiation as negotiation
 from ._http import is_fresh
+from ._links import alive
 from ._mime import type_is
 
 if TYPE_CHECKING:
@@ -92,29 +94,29 @@ class Request:
 
     __slots__ = (
         "__dict__",
+        "__weakref__",
+        "_ctx",
         "_headers",
         "_ip",
         "_method",
         "_query",
         "_query_key",
+        "_response",
         "_url",
         "app",
-        "ctx",
         "original_url",
         "req",
-        "response",
     )
 
     app: Koa
-    ctx: Context
-    response: Response
     req: BaseRequest
     #: The request target as received; never changes when ``url`` is rewritten.
     original_url: str
 
     def __init__(self, app: Koa, ctx: Context, req: BaseRequest) -> None:
         self.app = app
-        self.ctx = ctx
+        self._ctx = weakref.ref(ctx)
+        self._response: weakref.ref[Response] | None = None
         self.req = req
         self.original_url = self._url = req.raw_path
         self._method = req.method
@@ -122,6 +124,28 @@ class Request:
         self._query_key: str | None = None
         self._query: dict[str, QueryValue] = {}
         self._ip: str = _UNSET
+
+    # -- links ---------------------------------------------------------------
+
+    @property
+    def ctx(self) -> Context:
+        """The request's Context. A weak link (see :mod:`koa.core._links`): keep
+        ``ctx``, not ``ctx.request`` alone, for as long as you need it."""
+        return alive(self._ctx(), "ctx.request.ctx")
+
+    @ctx.setter
+    def ctx(self, value: Context) -> None:
+        self._ctx = weakref.ref(value)
+
+    @property
+    def response(self) -> Response:
+        """The request's Response (``ctx.response``); a weak link, as ``ctx``."""
+        ref = self._response
+        return alive(None if ref is None else ref(), "ctx.request.response")
+
+    @response.setter
+    def response(self, value: Response) -> None:
+        self._response = weakref.ref(value)
 
     # -- headers -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ rule is one branch of the ``body`` setter below.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
@@ -20,6 +21,7 @@ from aiohttp import web
 
 from ._body import UNSET, destroy_stream, dump_json, is_stream
 from ._http import content_disposition, encode_url, escape_html, vary_append
+from ._links import alive
 from ._mime import content_type, lookup, type_is
 from .statuses import EMPTY_STATUSES, REDIRECT_STATUSES, STATUS_CODES
 
@@ -85,7 +87,9 @@ class Response:
 
     __slots__ = (
         "__dict__",
+        "__weakref__",
         "_body",
+        "_ctx",
         "_encoded",
         "_explicit_null_body",
         "_explicit_status",
@@ -94,17 +98,16 @@ class Response:
         "_res",
         "_status",
         "app",
-        "ctx",
         "request",
     )
 
     app: Koa
-    ctx: Context
+    #: The request this response answers (a strong link: it outlives ctx).
     request: Request
 
     def __init__(self, app: Koa, ctx: Context, request: Request) -> None:
         self.app = app
-        self.ctx = ctx
+        self._ctx = weakref.ref(ctx)
         self.request = request
         self._status = 404
         self._explicit_status = False
@@ -114,6 +117,15 @@ class Response:
         self._encoded: bytes | None = None
         self._headers: dict[str, tuple[str, HeaderValue]] = {}
         self._res: web.StreamResponse | None = None
+
+    @property
+    def ctx(self) -> Context:
+        """The response's Context; a weak link, as ``ctx.request.ctx``."""
+        return alive(self._ctx(), "ctx.response.ctx")
+
+    @ctx.setter
+    def ctx(self, value: Context) -> None:
+        self._ctx = weakref.ref(value)
 
     # -- status --------------------------------------------------------------
 
