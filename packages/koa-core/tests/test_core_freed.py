@@ -55,14 +55,14 @@ def test_request_and_response_link_back_to_a_living_context() -> None:
 
 def test_a_request_kept_without_its_context_says_so() -> None:
     request = create_context().request
-    with pytest.raises(ReferenceError, match="ctx.request.ctx is gone"):
+    with pytest.raises(ReferenceError, match=r"ctx\.request\.ctx is gone"):
         request.ctx  # noqa: B018
-    with pytest.raises(ReferenceError, match="ctx.request.response is gone"):
+    with pytest.raises(ReferenceError, match=r"ctx\.request\.response is gone"):
         request.response  # noqa: B018
 
 
 def test_a_response_keeps_its_request() -> None:
     response = create_context("GET", "/a").response
     assert response.request.url == "/a"
-    with pytest.raises(ReferenceError, match="ctx.response.ctx is gone"):
+    with pytest.raises(ReferenceError, match=r"ctx\.response\.ctx is gone"):
         response.ctx  # noqa: B018

@@ -16,7 +16,7 @@ from aiohttp.web_request import BaseRequest
 from ._respond import respond, respond_buffered
 from ._server import ServerHandle, start_server
 from .asgi import AsgiApp
-from .compose import compose, ensure_async
+from .compose import ensure_async, starter
 from .context import Context
 from .cookies import Keygrip
 from .request import Request
@@ -107,7 +107,7 @@ class Koa:
     def callback(self) -> Callable[[BaseRequest], Awaitable[web.StreamResponse]]:
         """The aiohttp low-level handler for this app, to be served with
         ``aiohttp.web.Server(app.callback(), auto_decompress=False)``."""
-        fn = compose(self.middleware)
+        start = starter(self.middleware)
         context_class = self.context
         current = _current
 
@@ -116,7 +116,7 @@ class Koa:
             token = current.set(ctx)
             try:
                 try:
-                    await fn(ctx, None)
+                    await start(ctx, None)
                     buffered = respond_buffered(ctx)  # no coroutine for the common case
                     if buffered is not None:
                         return buffered

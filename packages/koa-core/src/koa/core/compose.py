@@ -12,7 +12,7 @@ from .types import Middleware, Next
 if TYPE_CHECKING:
     from .context import Context
 
-__all__ = ["Composed", "compose", "ensure_async"]
+__all__ = ["Composed", "compose", "ensure_async", "starter"]
 
 
 class Composed(Protocol):
@@ -67,6 +67,18 @@ def compose(middleware: Iterable[Middleware]) -> Composed:
     middleware raises ``RuntimeError("next() called multiple times")``; errors
     propagate to the caller. The input list is copied, never mutated.
     """
+    start = starter(middleware)
+
+    async def composed(ctx: Context, next: Next | None = None) -> Any:
+        return await start(ctx, next)
+
+    return composed
+
+
+def starter(middleware: Iterable[Middleware]) -> Callable[[Context, Next | None], Awaitable[Any]]:
+    """:func:`compose` without its own coroutine, for callers that await the
+    result at once (the app's handler): a plain function returning the first
+    middleware's awaitable. Same checks and errors as :func:`compose`."""
     if not isinstance(middleware, (list, tuple)):
         raise TypeError("Middleware stack must be a list!")
     stack = _flatten(middleware)
@@ -75,10 +87,10 @@ def compose(middleware: Iterable[Middleware]) -> Composed:
             raise TypeError(f"Middleware must be composed of functions! got {fn!r}")
     chain = tuple(ensure_async(fn) for fn in stack)
 
-    async def composed(ctx: Context, next: Next | None = None) -> Any:
-        return await _dispatch(_Run(chain, ctx, next), 0)
+    def start(ctx: Context, next: Next | None = None) -> Awaitable[Any]:
+        return _dispatch(_Run(chain, ctx, next), 0)
 
-    return composed
+    return start
 
 
 class _Run:

@@ -85,8 +85,7 @@ class Context:
         self._state: dict[str, Any] | None = None
         self._cookies: Cookies | None = None
         request = self.request = app.request(app, self, req)
-        response = self.response = app.response(app, self, request)
-        request.response = response
+        self.response = app.response(app, self, request)
         self.original_url = request.original_url
 
     # -- own members ---------------------------------------------------------

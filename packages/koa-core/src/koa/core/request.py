@@ -101,7 +101,6 @@ class Request:
         "_method",
         "_query",
         "_query_key",
-        "_response",
         "_url",
         "app",
         "original_url",
@@ -116,7 +115,6 @@ class Request:
     def __init__(self, app: Koa, ctx: Context, req: BaseRequest) -> None:
         self.app = app
         self._ctx = weakref.ref(ctx)
-        self._response: weakref.ref[Response] | None = None
         self.req = req
         self.original_url = self._url = req.raw_path
         self._method = req.method
@@ -139,13 +137,8 @@ class Request:
 
     @property
     def response(self) -> Response:
-        """The request's Response (``ctx.response``); a weak link, as ``ctx``."""
-        ref = self._response
-        return alive(None if ref is None else ref(), "ctx.request.response")
-
-    @response.setter
-    def response(self, value: Response) -> None:
-        self._response = weakref.ref(value)
+        """The request's Response: ``ctx.response``, through the weak ``ctx``."""
+        return alive(self._ctx(), "ctx.request.response").response
 
     # -- headers -------------------------------------------------------------
 
