@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 __all__ = ["EMPTY_STATUSES", "Formats", "human_bytes", "human_time", "status_color"]
@@ -28,7 +27,6 @@ _UNITS: Final = (
     ("mb", 1 << 20),
     ("kb", 1 << 10),
 )
-_TRAILING_ZEROS: Final = re.compile(r"(?:\.0*|(\.[^0]+)0+)$")
 
 
 def status_color(status: int) -> str:
@@ -47,8 +45,8 @@ def human_bytes(size: int) -> str:
     """The ``bytes`` package's format, lower-cased: ``11b``, ``1.9kb``, ``2mb``."""
     for unit, scale in _UNITS:
         if size >= scale:
-            text = _TRAILING_ZEROS.sub(r"\1", f"{size / scale:.2f}")
-            return text + unit
+            # "1.50" -> "1.5", "2.00" -> "2" (there is always a ".")
+            return f"{size / scale:.2f}".rstrip("0").rstrip(".") + unit
     return f"{size}b"
 
 
