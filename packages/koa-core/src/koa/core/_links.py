@@ -1,10 +1,10 @@
 """The weak links from a request or response back to its context.
 
 ``ctx`` holds its request and response; their links back (``request.ctx``,
-``request.response``, ``response.ctx``) are weak references, so that a finished
-request is freed by reference counting the moment nothing uses it any more,
-instead of piling up until the cyclic garbage collector runs (which took
-~2 µs per request and 10 ms pauses under load).
+``response.ctx``, and ``request.response`` through ``ctx``) are weak, so
+that a finished request is freed by reference counting the moment nothing
+uses it any more, instead of piling up until the cyclic garbage collector
+runs (which took ~2 µs per request and 10 ms pauses under load).
 """
 
 from __future__ import annotations
