@@ -9,12 +9,12 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from ._body import UNSET, close_stream, dump_json, is_stream, iterate_stream
+from ._wire import buffered_response
 from .response import TEXT
 from .statuses import EMPTY_STATUSES, STATUS_CODES
 
 if TYPE_CHECKING:
     from .context import Context
-    from .response import Response
 
 __all__ = ["DISCONNECT_POLL", "respond", "respond_buffered"]
 
@@ -41,11 +41,17 @@ def respond_buffered(ctx: Context) -> web.Response | None:
         or ctx.request._method == "HEAD"
     ):
         return None
-    if body_type is str or body_type is bytes:
-        return _text_or_bytes(response, body)
-    if body_type is dict or body_type is list:
-        return _text_or_bytes(response, dump_json(body))
-    return None
+    if body_type is str:
+        encoded = response._encoded or body.encode("utf-8", "replace")
+    elif body_type is bytes:
+        encoded = body
+    elif body_type is dict or body_type is list:
+        encoded = dump_json(body)
+    else:
+        return None
+    status = response._status
+    reason = response._message or STATUS_CODES.get(status) or ""
+    return buffered_response(ctx.req, status, reason, response._headers, encoded)
 
 
 async def respond(ctx: Context) -> web.StreamResponse:
@@ -136,23 +142,6 @@ async def _watch_client(ctx: Context, task: asyncio.Task[object], cut_off: list[
         await asyncio.sleep(DISCONNECT_POLL)
     cut_off.append(True)
     task.cancel()
-
-
-def _text_or_bytes(response: Response, body: str | bytes) -> web.Response:
-    """The common case, kept short: a str or bytes body, nothing sent yet."""
-    encoded = body if type(body) is bytes else (response._encoded or body.encode("utf-8"))  # type: ignore[union-attr]
-    stored = response._headers
-    headers: CIMultiDict[str] = CIMultiDict(response.wire_headers())
-    length = len(encoded)
-    entry = stored.get("content-length")
-    if entry is None or entry[1] != length:
-        # The real length, whatever ctx.length claimed (K082).
-        headers["Content-Length"] = str(length)
-    if "transfer-encoding" in stored:
-        headers.popall("Transfer-Encoding", None)
-    status = response._status
-    reason = response._message or STATUS_CODES.get(status) or ""
-    return web.Response(body=encoded, status=status, reason=reason, headers=headers)
 
 
 async def _pipe(ctx: Context, stream: web.StreamResponse, body: object) -> None:

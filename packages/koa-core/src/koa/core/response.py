@@ -23,6 +23,7 @@ from ._body import UNSET, destroy_stream, dump_json, is_stream
 from ._http import content_disposition, encode_url, escape_html, vary_append
 from ._links import alive
 from ._mime import content_type, lookup, type_is
+from ._wire import wire_pairs
 from .statuses import EMPTY_STATUSES, REDIRECT_STATUSES, STATUS_CODES
 
 if TYPE_CHECKING:
@@ -512,17 +513,7 @@ class Response:
 
     def wire_headers(self) -> list[tuple[str, str]]:
         """The headers as aiohttp writes them: (name, str value) pairs."""
-        pairs: list[tuple[str, str]] = []
-        append = pairs.append
-        for entry in self._headers.values():
-            value = entry[1]
-            if value.__class__ is str:
-                append(entry)  # type: ignore[arg-type]  # already (name, str)
-            elif isinstance(value, (list, tuple)):
-                pairs.extend((entry[0], str(item)) for item in value)
-            else:
-                append((entry[0], str(value)))
-        return pairs
+        return wire_pairs(self._headers)
 
     # -- inspection ----------------------------------------------------------
 
