@@ -50,6 +50,11 @@ def _json_default(value: Any) -> Any:
 _encoder = json.JSONEncoder(
     separators=(",", ":"), ensure_ascii=False, default=_json_default, allow_nan=False
 )
+# What _encoder.encode() ends up calling, without the two Python frames (and
+# the closure iterencode() defines) in front of it: a C encoder made per call,
+# with its own dict of containers seen (for circular references).
+_make_c_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_encode_str = json.encoder.encode_basestring
 
 
 def _finite(value: Any) -> Any:
@@ -62,15 +67,24 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def _encode(value: Any) -> str:
+    if _make_c_encoder is None:
+        return _encoder.encode(value)
+    chunks = _make_c_encoder(
+        {}, _json_default, _encode_str, None, ":", ",", False, False, False
+    )(value, 0)
+    return "".join(chunks)
+
+
 def dump_json(value: Any) -> bytes:
     """Compact JSON, as ``JSON.stringify`` writes it, in UTF-8."""
     try:
-        text = _encoder.encode(value)
+        text = _encode(value)
     except ValueError as err:
         if "float" not in str(err):  # not a circular reference
             raise
         value = _finite(value)  # NaN and infinities are null, as in JSON.stringify
-        text = _encoder.encode(value)
+        text = _encode(value)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: \u-escaped, as JSON.stringify does

@@ -204,6 +204,9 @@ class Request:
     @property
     def path(self) -> str:
         """The URL path, not percent-decoded; assignable (keeps the query)."""
+        url = self._url
+        if url[:1] == "/" and "?" not in url and "#" not in url:
+            return url  # nothing to split off (most requests)
         return self._split()[0]
 
     @path.setter
