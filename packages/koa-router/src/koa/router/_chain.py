@@ -11,23 +11,51 @@ from koa.core import Context, Next
 if TYPE_CHECKING:
     from ._layer import AnyHandler, Layer
 
-__all__ = ["run_chain"]
+__all__ = ["Selected", "run_chain"]
+
+#: A layer chosen for a request, with its regex captures for the request path.
+Selected = tuple["Layer", list[str | None]]
 
 
-def run_chain(
-    ctx: Context, path: str, layers: Sequence[Layer], captures: dict[int, Any], next: Next
-) -> Awaitable[Any]:
-    """Run every layer of *layers* in order: before a layer's own middleware,
-    set the route fields on *ctx*; after the last one, call *next*.
+def run_chain(ctx: Context, selected: Sequence[Selected], next: Next) -> Awaitable[Any]:
+    """Run every layer of *selected* in order: before a layer's own
+    middleware, set the route fields on *ctx*; after the last one, call *next*.
 
     A step that does not call ``next()`` ends the chain; calling it twice is a
     ``RuntimeError``, as in koa-compose.
     """
-    steps: list[tuple[Layer, AnyHandler | None]] = []
-    for layer in layers:
-        steps.append((layer, None))
-        steps.extend((layer, fn) for fn in layer.stack)
-    return _step(_Chain(ctx, path, steps, captures, next), 0)
+    if len(selected) == 1:
+        layer, found = selected[0]
+        stack = layer.stack
+        if len(stack) == 1:
+            # The usual route, one layer with one handler: no chain to walk.
+            _enter(ctx, layer, found)
+            return stack[0](ctx, partial(_last, [False], next))
+    steps: list[Selected | AnyHandler] = []
+    for entry in selected:
+        steps.append(entry)
+        steps.extend(entry[0].stack)
+    return _step(_Chain(ctx, steps, next), 0)
+
+
+def _enter(ctx: Context, layer: Layer, found: list[str | None]) -> None:
+    """Entering a layer: its captures, merged params and route fields."""
+    state = ctx.__dict__
+    params = layer.params(found, state.get("params"))
+    state["captures"] = found
+    state["params"] = ctx.request.__dict__["params"] = params
+    state["router_path"] = state["matched_route"] = layer.path
+    name = state["router_name"] = layer.name
+    if name is not None:
+        state["matched_route_name"] = name
+
+
+def _last(called: list[bool], next: Next) -> Awaitable[Any]:
+    # ``next`` of a chain's only handler.
+    if called[0]:
+        raise RuntimeError("next() called multiple times")
+    called[0] = True
+    return next()
 
 
 class _Chain:
@@ -35,26 +63,19 @@ class _Chain:
     module-level function rather than closures over one another, which would
     be a reference cycle holding the context until the cyclic GC runs."""
 
-    __slots__ = ("captures", "ctx", "index", "next", "path", "steps")
+    __slots__ = ("ctx", "index", "next", "steps")
 
-    def __init__(
-        self,
-        ctx: Context,
-        path: str,
-        steps: list[tuple[Layer, AnyHandler | None]],
-        captures: dict[int, Any],
-        next: Next,
-    ) -> None:
+    def __init__(self, ctx: Context, steps: list[Selected | AnyHandler], next: Next) -> None:
         self.ctx = ctx
-        self.path = path
         self.steps = steps
-        self.captures = captures
         self.next = next
         self.index = -1
 
 
 def _step(chain: _Chain, i: int) -> Awaitable[Any]:
     # A plain function returning the next coroutine: one frame per handler.
+    # A step is a layer being entered (a (layer, captures) tuple) or one of
+    # its handlers.
     if i <= chain.index:
         raise RuntimeError("next() called multiple times")
     steps = chain.steps
@@ -63,19 +84,8 @@ def _step(chain: _Chain, i: int) -> Awaitable[Any]:
         chain.index = i
         if i == len(steps):
             return chain.next()
-        layer, fn = steps[i]
-        if fn is not None:
-            return fn(ctx, partial(_step, chain, i + 1))
-        # Entering a layer: its captures, merged params and route fields.
-        state = ctx.__dict__
-        found = chain.captures.get(id(layer))
-        if found is None:
-            found = layer.captures(chain.path)
-        params = layer.params(found, state.get("params"))
-        state["captures"] = found
-        state["params"] = ctx.request.__dict__["params"] = params
-        state["router_path"] = state["matched_route"] = layer.path
-        name = state["router_name"] = layer.name
-        if name is not None:
-            state["matched_route_name"] = name
+        step = steps[i]
+        if step.__class__ is not tuple:
+            return step(ctx, partial(_step, chain, i + 1))  # type: ignore[operator]
+        _enter(ctx, *step)
         i += 1

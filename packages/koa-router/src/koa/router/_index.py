@@ -72,10 +72,11 @@ class _Node:
 class Index:
     """The layers of a stack, for lookups by path and by name."""
 
-    __slots__ = ("_always", "_exact", "_folded", "_layers", "named")
+    __slots__ = ("_always", "_exact", "_folded", "_last", "_layers", "named")
 
     def __init__(self, stack: Sequence[Layer]) -> None:
         self._layers = list(stack)
+        self._last = stack[-1] if stack else None
         self._exact: _Node | None = None
         self._folded: _Node | None = None
         self._always: list[int] = []
@@ -152,33 +153,46 @@ class Index:
 
     # -- lookups -------------------------------------------------------------
 
+    def indexes(self, stack: Sequence[Layer]) -> bool:
+        """Whether this index is still that of *stack* (layers are only ever
+        added at its end or the stack is replaced, which the router notices)."""
+        return len(stack) == len(self._layers) and (not stack or stack[-1] is self._last)
+
     def candidates(self, path: str) -> list[Layer]:
         """Layers that may match *path* (a superset), in registration order."""
         found: list[int] = []
         if self._exact is not None:
             _walk(self._exact, path.split("/"), found)
         if self._folded is not None:
-            _walk(self._folded, fold(path).split("/"), found)
-        found.extend(self._always)
+            _walk(self._folded, (path.lower() if path.isascii() else fold(path)).split("/"), found)
+        if self._always:
+            found.extend(self._always)
         layers = self._layers
         if len(found) == 1:
             return [layers[found[0]]]
         return [layers[position] for position in sorted(set(found))]
 
 
-def _walk(root: _Node, segments: list[str], found: list[int]) -> None:
+def _walk(node: _Node, segments: list[str], found: list[int], index: int = 0) -> None:
+    # Follows the one matching branch in a loop; only a node with both a
+    # static child and a param child for the segment recurses.
     count = len(segments)
     last = count - 1
-    pending = [(root, 0)]
-    while pending:
-        node, index = pending.pop()
+    while True:
         if node.below:
             found.extend(node.below)
         if node.ends and (index == count or (index == last and not segments[last])):
             found.extend(node.ends)
-        if index < count:
-            child = node.static.get(segments[index])
-            if child is not None:
-                pending.append((child, index + 1))
-            if node.param is not None:
-                pending.append((node.param, index + 1))
+        if index >= count:
+            return
+        child = node.static.get(segments[index])
+        index += 1
+        param = node.param
+        if child is None:
+            if param is None:
+                return
+            node = param
+        else:
+            if param is not None:
+                _walk(param, segments, found, index)
+            node = child

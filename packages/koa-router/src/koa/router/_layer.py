@@ -234,14 +234,13 @@ class Layer:
         """*existing* merged with this layer's parameters taken from *captures*,
         each decoded like ``decodeURIComponent`` (kept raw when malformed)."""
         params = dict(existing) if existing else {}
-        names = self.param_names
         ignored = self.opts.ignore_wildcard_parameter
-        for index, value in enumerate(captures[: len(names)]):
+        for key, value in zip(self.param_names, captures):
             if value:
-                key = names[index]
-                if key.name == ignored and isinstance(key, Wildcard):
+                name = key.name
+                if name == ignored and isinstance(key, Wildcard):
                     continue
-                params[key.name] = decode_uri_component(value)
+                params[name] = value if "%" not in value else decode_uri_component(value)
         return params
 
     # -- prefixes ------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, Self, overload
 from koa.core import Context, Middleware, Next, compose
 
 from ._allowed import allowed_methods
-from ._chain import run_chain
+from ._chain import Selected, run_chain
 from ._context import C, ParamHandler, RouterHandler
 from ._index import Index
 from ._layer import BOUNDARY, AnyHandler, Layer, ensure_async
@@ -88,7 +88,6 @@ class Router(Generic[C]):
         self._not_found: list[AnyHandler] = []
         self._not_found_chain: Callable[[Context, Next], Awaitable[Any]] | None = None
         self._index: Index | None = None
-        self._indexed: tuple[int, int] = (-1, 0)
 
     # -- options -------------------------------------------------------------
 
@@ -380,7 +379,7 @@ class Router(Generic[C]):
 
     def route(self, name: Hashable) -> Layer | None:
         """The first layer named *name*, or None."""
-        if self._index is not None and self._index_key() == self._indexed:
+        if self._index is not None and self._index.indexes(self.stack):
             return self._index.named.get(name)
         # Not indexed yet (still registering): do not build the index for this.
         return next((layer for layer in self.stack if layer.name == name), None)
@@ -407,8 +406,8 @@ class Router(Generic[C]):
 
     def match(self, path: str, method: str) -> MatchResult:
         """The layers matching *path*, and those also matching *method*."""
-        found, selected, route, _ = self._match(path, method)
-        return MatchResult(found, selected, route)
+        found, selected, route = self._match(path, method)
+        return MatchResult(found, [layer for layer, _ in selected], route)
 
     def match_host(self, host: str | None) -> bool:
         """Whether this router answers requests for *host*."""
@@ -425,38 +424,33 @@ class Router(Generic[C]):
             return host in expected
         return False
 
-    def _index_key(self) -> tuple[int, int]:
-        stack = self.stack
-        return len(stack), id(stack[-1]) if stack else 0
-
     def _lookup_index(self) -> Index:
-        key = self._index_key()
         index = self._index
-        if index is None or key != self._indexed:
+        if index is None or not index.indexes(self.stack):
             index = self._index = Index(self.stack)
-            self._indexed = key
         return index
 
-    def _match(
-        self, path: str, method: str
-    ) -> tuple[list[Layer], list[Layer], bool, dict[int, list[str | None]]]:
+    def _match(self, path: str, method: str) -> tuple[list[Layer], list[Selected], bool]:
+        """The layers matching *path*; those also matching *method*, each with
+        its captures; whether one of those is a route (has methods)."""
+        index = self._index
+        if index is None or not index.indexes(self.stack):
+            index = self._lookup_index()
         method = method.upper()
         found: list[Layer] = []
-        selected: list[Layer] = []
-        captures: dict[int, list[str | None]] = {}
+        selected: list[Selected] = []
         route = False
-        for layer in self._lookup_index().candidates(path):
+        for layer in index.candidates(path):
             hit = layer._test(path)
             if hit is None:
                 continue
             found.append(layer)
             methods = layer.methods
             if not methods or method in methods:
-                selected.append(layer)
-                captures[id(layer)] = [] if layer.opts.ignore_captures else list(hit.groups())
+                selected.append((layer, [] if layer.opts.ignore_captures else list(hit.groups())))
                 if methods:
                     route = True
-        return found, selected, route, captures
+        return found, selected, route
 
     # -- dispatch ------------------------------------------------------------
 
@@ -475,8 +469,9 @@ class Router(Generic[C]):
         if opts.host is not None and not self.match_host(ctx.host):
             return next()
         state = ctx.__dict__
-        path = opts.router_path or state.get("new_router_path") or ctx.path
-        found, selected, route, captures = self._match(path, ctx.method)
+        request = ctx.request
+        path = opts.router_path or state.get("new_router_path") or request.path
+        found, selected, route = self._match(path, request.method)
         matched = state.get("matched")
         if matched is None:
             state["matched"] = found
@@ -493,7 +488,7 @@ class Router(Generic[C]):
             if self._not_found_chain is not None:
                 return self._not_found_chain(ctx, next)
             return next()
-        for layer in reversed(selected):
+        for layer, _ in reversed(selected):
             if layer.methods:
                 state["matched_route"] = layer.path
                 if layer.name is not None:
@@ -502,13 +497,13 @@ class Router(Generic[C]):
         exclusive = opts.exclusive
         if exclusive == "specificity":
             chosen = selected[0]
-            for layer in selected:
-                if len(layer.param_names) < len(chosen.param_names):
-                    chosen = layer
+            for candidate in selected:
+                if len(candidate[0].param_names) < len(chosen[0].param_names):
+                    chosen = candidate
             selected = [chosen]
         elif exclusive:
             selected = selected[-1:]
-        return run_chain(ctx, path, selected, captures, next)
+        return run_chain(ctx, selected, next)
 
     def allowed_methods(
         self,
