@@ -235,7 +235,7 @@ class Layer:
         each decoded like ``decodeURIComponent`` (kept raw when malformed)."""
         params = dict(existing) if existing else {}
         ignored = self.opts.ignore_wildcard_parameter
-        for key, value in zip(self.param_names, captures):
+        for key, value in zip(self.param_names, captures, strict=False):
             if value:
                 name = key.name
                 if name == ignored and isinstance(key, Wildcard):
