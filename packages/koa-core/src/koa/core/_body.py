@@ -70,9 +70,9 @@ def _finite(value: Any) -> Any:
 def _encode(value: Any) -> str:
     if _make_c_encoder is None:
         return _encoder.encode(value)
-    chunks = _make_c_encoder(
-        {}, _json_default, _encode_str, None, ":", ",", False, False, False
-    )(value, 0)
+    chunks = _make_c_encoder({}, _json_default, _encode_str, None, ":", ",", False, False, False)(
+        value, 0
+    )
     return "".join(chunks)
 
 
