@@ -51,10 +51,16 @@ _encoder = json.JSONEncoder(
     separators=(",", ":"), ensure_ascii=False, default=_json_default, allow_nan=False
 )
 # What _encoder.encode() ends up calling, without the two Python frames (and
-# the closure iterencode() defines) in front of it: a C encoder made per call,
-# with its own dict of containers seen (for circular references).
+# the closure iterencode() defines) in front of it. No dict of containers
+# seen: a circular structure ends in RecursionError instead of ValueError.
 _make_c_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
-_encode_str = json.encoder.encode_basestring
+_c_encode: Any = (
+    None
+    if _make_c_encoder is None
+    else _make_c_encoder(
+        None, _json_default, json.encoder.encode_basestring, None, ":", ",", False, False, False
+    )
+)
 
 
 def _finite(value: Any) -> Any:
@@ -68,12 +74,9 @@ def _finite(value: Any) -> Any:
 
 
 def _encode(value: Any) -> str:
-    if _make_c_encoder is None:
+    if _c_encode is None:
         return _encoder.encode(value)
-    chunks = _make_c_encoder({}, _json_default, _encode_str, None, ":", ",", False, False, False)(
-        value, 0
-    )
-    return "".join(chunks)
+    return "".join(_c_encode(value, 0))
 
 
 def dump_json(value: Any) -> bytes:

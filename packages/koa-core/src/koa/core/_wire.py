@@ -4,13 +4,17 @@ A str, bytes or JSON body is complete before anything is sent, so the status
 line, headers and body can go out in one write. ``aiohttp.web.Response``
 gets there through eight coroutines (prepare, two ``_start``,
 ``_prepare_headers``, the prepare hook, ``_write_headers``, two
-``write_eof``) and two copies of the headers; on a hello-world request that
-was a quarter of the server's time. :class:`BufferedResponse` is a
-``web.Response`` whose ``prepare`` adds the same headers aiohttp adds (Date,
-Server, Connection) and whose ``write_eof`` hands the body to the writer, so
-the bytes on the wire are the ones aiohttp would send. Anything unusual (a
-HEAD request, a status without a body, cookies or compression set on it, a
-request that is not aiohttp's plain ``BaseRequest``) takes aiohttp's own path.
+``write_eof``) and two copies of the headers into ``CIMultiDict``; on a
+hello-world request that was a quarter of the server's time.
+:class:`BufferedResponse` is a ``web.Response`` that carries its headers as
+(name, value) pairs, with the ones aiohttp adds (Date, Server, Connection)
+already there, and writes ``status line + headers + body`` as one chunk: the
+bytes on the wire are the ones aiohttp would send (values are UTF-8, lone
+surrogates dropped, CR/LF refused, as aiohttp's serializer does). Its
+``headers`` become a ``CIMultiDict`` only when someone asks for them. Anything
+unusual (a HEAD request, a status without a body, cookies or compression set
+on it, headers read before sending, a request or writer that is not aiohttp's
+plain one, as under ASGI) takes aiohttp's own path.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import HttpVersion10, HttpVersion11, web
 from aiohttp.http import SERVER_SOFTWARE
+from aiohttp.http_writer import StreamWriter
 from aiohttp.web_request import BaseRequest
 from multidict import CIMultiDict
 
@@ -70,30 +75,39 @@ def buffered_response(
     """The response for a complete *body*, with the headers aiohttp would send:
     Koa's, the real Content-Length (whatever ``ctx.length`` claimed, K082), no
     Transfer-Encoding, and Date, Server and Connection unless set."""
-    pairs = wire_pairs(stored)
     length = len(body)
-    stored_length = stored.get("content-length")
-    if stored_length is None:
-        pairs.append(("Content-Length", str(length)))
+    pairs: list[tuple[str, str]] = []
+    append = pairs.append
+    for key, entry in stored.items():
+        value = entry[1]
+        if value.__class__ is str:
+            if key == "content-length" and value != str(length):
+                append((entry[0], str(length)))
+            elif key != "transfer-encoding":
+                append(entry)  # already (name, str)
+        elif key == "content-length":
+            append((entry[0], str(length)))
+        elif isinstance(value, (list, tuple)):
+            if key != "transfer-encoding":
+                pairs.extend((entry[0], str(item)) for item in value)
+        elif key != "transfer-encoding":
+            append((entry[0], str(value)))
+    if "content-length" not in stored:
+        append(("Content-Length", str(length)))
     if length and "content-type" not in stored:
-        pairs.append(("Content-Type", _BIN))
+        append(("Content-Type", _BIN))
     if "date" not in stored:
-        pairs.append(("Date", http_date()))
+        append(("Date", http_date()))
     if "server" not in stored:
-        pairs.append(("Server", SERVER_SOFTWARE))
+        append(("Server", SERVER_SOFTWARE))
     keep_alive = req.keep_alive
     if "connection" not in stored:
         if keep_alive:
             if req.version == HttpVersion10:
-                pairs.append(("Connection", "keep-alive"))
+                append(("Connection", "keep-alive"))
         elif req.version == HttpVersion11:
-            pairs.append(("Connection", "close"))
-    headers = CIMultiDict(pairs)
-    if stored_length is not None and stored_length[1] != length:
-        headers["Content-Length"] = str(length)
-    if "transfer-encoding" in stored:
-        headers.popall("Transfer-Encoding", None)
-    return BufferedResponse(status, reason, headers, body, keep_alive)
+            append(("Connection", "close"))
+    return BufferedResponse(status, reason, pairs, body, keep_alive)
 
 
 class BufferedResponse(web.Response):
@@ -120,25 +134,46 @@ class BufferedResponse(web.Response):
     _compressed_body: bytes | None = None
     _zlib_executor_size = 4096  # aiohttp's MAX_SYNC_CHUNK_SIZE
     _zlib_executor = None
-    _fast = False  # prepared by the short path below
+    _materialized: CIMultiDict[str] | None = None
+    _wire: bytes | None = None  # status line, headers and body, once prepared
 
     def __init__(
-        self, status: int, reason: str, headers: CIMultiDict[str], body: bytes, keep_alive: bool
+        self,
+        status: int,
+        reason: str,
+        pairs: list[tuple[str, str]],
+        body: bytes,
+        keep_alive: bool,
     ) -> None:
         self._state = {}
-        self._headers = headers
+        self._pairs = pairs
         self._status = status
         self._reason = reason
         self._body = body
         self._keep_alive = keep_alive
 
+    @property  # type: ignore[override]
+    def _headers(self) -> CIMultiDict[str]:
+        # aiohttp's code reads and writes the headers through this attribute.
+        headers = self._materialized
+        if headers is None:
+            headers = self._materialized = CIMultiDict(self._pairs)
+        return headers
+
+    @_headers.setter
+    def _headers(self, value: CIMultiDict[str]) -> None:
+        self._materialized = value
+
     async def prepare(self, request: BaseRequest) -> AbstractStreamWriter | None:
-        """Buffer the status line and headers; they leave with the body in
+        """Serialize the status line and headers; they leave with the body in
         ``write_eof``. Unusual cases go through ``web.Response.prepare``."""
         status = self._status
         method = request.method
+        writer = request._payload_writer
         if (
-            request.__class__ is not BaseRequest
+            writer.__class__ is not StreamWriter
+            or request.__class__ is not BaseRequest
+            or self._materialized is not None
             or self._payload_writer is not None
             or self._eof_sent
             or self._cookies
@@ -153,24 +188,30 @@ class BufferedResponse(web.Response):
             if self._cookies is None:
                 self._cookies = SimpleCookie()  # aiohttp < 3.11 iterates it
             return await super().prepare(request)
-        self._must_be_empty_body = False
-        self._fast = True
-        self._req = request
-        writer = self._payload_writer = request._payload_writer
-        writer.length = len(self._body)  # type: ignore[arg-type]
+        pairs = self._pairs
         version = request.version
-        await writer.write_headers(
-            f"HTTP/{version[0]}.{version[1]} {status} {self._reason}", self._headers
-        )
+        head = "".join([f"{name}: {value}\r\n" for name, value in pairs])
+        head = f"HTTP/{version[0]}.{version[1]} {status} {self._reason}\r\n{head}\r\n"
+        lines = len(pairs) + 2
+        if head.count("\n") != lines or head.count("\r") != lines:
+            raise ValueError(
+                "Newline or carriage return detected in headers. Potential header injection attack."
+            )
+        self._wire = head.encode("utf-8", "ignore") + self._body  # type: ignore[operator]
+        self._must_be_empty_body = False
+        self._req = request
+        self._payload_writer = writer
         return writer
 
     async def write_eof(self, data: bytes = b"") -> None:
-        """Send the buffered headers and the body in one write."""
+        """Send status line, headers and body in one write."""
+        wire = self._wire
         writer = self._payload_writer
-        if not self._fast or self._eof_sent or writer is None:
+        if wire is None or self._eof_sent or writer is None:
             await super().write_eof(data)
             return
-        await writer.write_eof(self._body)  # type: ignore[arg-type]
+        self._wire = None
+        await writer.write_eof(wire)
         self._eof_sent = True
         self._req = None
         self._body_length = writer.output_size

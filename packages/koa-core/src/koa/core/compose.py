@@ -86,11 +86,29 @@ def starter(middleware: Iterable[Middleware]) -> Callable[[Context, Next | None]
         if not callable(fn):
             raise TypeError(f"Middleware must be composed of functions! got {fn!r}")
     chain = tuple(ensure_async(fn) for fn in stack)
+    if len(chain) == 1:
+        only = chain[0]
+
+        def start_one(ctx: Context, next: Next | None = None) -> Awaitable[Any]:
+            # One middleware (an app of one router, say): no run to keep.
+            return only(ctx, partial(_once, [False], next))
+
+        return start_one
 
     def start(ctx: Context, next: Next | None = None) -> Awaitable[Any]:
         return _dispatch(_Run(chain, ctx, next), 0)
 
     return start
+
+
+def _once(called: list[bool], next: Next | None) -> Awaitable[Any]:
+    # ``next`` of a stack of one middleware.
+    if called[0]:
+        raise RuntimeError("next() called multiple times")
+    called[0] = True
+    if next is not None:
+        return next()
+    return _nothing()
 
 
 class _Run:

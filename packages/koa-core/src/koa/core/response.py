@@ -212,6 +212,10 @@ class Response:
             self._encoded = encoded = value.encode("utf-8", "replace")
             if "transfer-encoding" not in headers:
                 headers["content-length"] = ("Content-Length", len(encoded))
+        elif value.__class__ is dict or value.__class__ is list:  # JSON, the next most common
+            headers.pop("content-length", None)
+            if set_type or "json" not in self.type:
+                headers["content-type"] = ("Content-Type", JSON)
         elif isinstance(value, (bytes, bytearray, memoryview)):
             if set_type:
                 headers["content-type"] = ("Content-Type", BIN)
