@@ -47,11 +47,16 @@ def fold(text: str) -> str:
 
 
 class _Node:
-    __slots__ = ("below", "ends", "param", "static")
+    __slots__ = ("below", "ends", "param", "run", "run_end", "static")
 
     def __init__(self) -> None:
         self.static: dict[str, _Node] = {}
         self.param: _Node | None = None
+        #: Set by :meth:`compress`: the keys of a chain of nodes below this
+        #: one that each have one static child and nothing else, and where
+        #: the chain ends (the node after the last key).
+        self.run: list[str] | None = None
+        self.run_end: _Node | None = None
         #: Layers whose path ends at this node (a trailing "/" may follow).
         self.ends: list[int] = []
         #: Layers matching anything at or below this node.
@@ -67,6 +72,25 @@ class _Node:
         if node is None:
             node = self.static[key] = _Node()
         return node
+
+    def _passes_through(self) -> bool:
+        return len(self.static) == 1 and not (self.param or self.ends or self.below)
+
+    def compress(self) -> None:
+        """Mark the runs of pass-through nodes (see :attr:`run`), here and below."""
+        if self._passes_through():
+            run: list[str] = []
+            node = self
+            while node._passes_through():
+                ((key, node),) = node.static.items()
+                run.append(key)
+            self.run, self.run_end = run, node
+            node.compress()
+            return
+        for child in self.static.values():
+            child.compress()
+        if self.param is not None:
+            self.param.compress()
 
 
 class Index:
@@ -86,6 +110,10 @@ class Index:
             if layer.name is not None:
                 self.named.setdefault(layer.name, layer)
             self._add(position, layer)
+        roots: list[_Node | None] = [self._exact, self._folded]  # set by _add()
+        for root in roots:
+            if root is not None:
+                root.compress()
 
     # -- building ------------------------------------------------------------
 
@@ -167,18 +195,26 @@ class Index:
             _walk(self._folded, (path.lower() if path.isascii() else fold(path)).split("/"), found)
         if self._always:
             found.extend(self._always)
-        layers = self._layers
         if len(found) == 1:
-            return [layers[found[0]]]
+            return [self._layers[found[0]]]
+        layers = self._layers
         return [layers[position] for position in sorted(set(found))]
 
 
 def _walk(node: _Node, segments: list[str], found: list[int], index: int = 0) -> None:
     # Follows the one matching branch in a loop; only a node with both a
-    # static child and a param child for the segment recurses.
+    # static child and a param child for the segment recurses. A run of
+    # nodes with one static child and nothing else is crossed in one step.
     count = len(segments)
     last = count - 1
     while True:
+        run = node.run
+        if run is not None:
+            end = index + len(run)
+            if segments[index:end] != run:
+                return
+            index = end
+            node = node.run_end  # type: ignore[assignment]
         if node.below:
             found.extend(node.below)
         if node.ends and (index == count or (index == last and not segments[last])):
