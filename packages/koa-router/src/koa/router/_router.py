@@ -479,15 +479,19 @@ class Router(Generic[C]):
             matched.extend(found)
         state["router"] = self
         state["route_matched"] = route
-        if "params" not in state:
-            state["params"] = ctx.request.__dict__["params"] = {}
-            state["captures"] = []
-            state["router_path"] = state["router_name"] = None
-            state["matched_route"] = state["matched_route_name"] = None
         if not route:
+            if "params" not in state:
+                state["params"] = request.__dict__["params"] = {}
+                state["captures"] = []
+                state["router_path"] = state["router_name"] = None
+                state["matched_route"] = state["matched_route_name"] = None
             if self._not_found_chain is not None:
                 return self._not_found_chain(ctx, next)
             return next()
+        # Entering the first selected layer (run_chain, at once) sets params,
+        # captures, router_path, router_name and matched_route.
+        if "matched_route_name" not in state:
+            state["matched_route_name"] = None
         for layer, _ in reversed(selected):
             if layer.methods:
                 state["matched_route"] = layer.path
