@@ -183,3 +183,24 @@ def test_route_lookup_while_registering_does_not_build_the_index() -> None:
     router.match("/page7", "GET")
     assert is_indexed(router)
     assert router.route("page9") is router.stack[18]
+
+
+def test_a_run_of_single_child_segments_is_crossed_as_a_linear_scan_would() -> None:
+    """The trie crosses /a/b/c (each segment the only way on) in one step;
+    a path that stops inside the run, leaves it, or goes past it finds what
+    a scan of every layer finds."""
+    router: Router[Any] = Router()
+    router.get("/a/b/c/:id", noop)
+    router.get("/a/b/c", noop)
+    router.use("/a/b", noop)
+    nested: Router[Any] = Router()
+    nested.get("/x/y/:z", noop)
+    router.use("/a/b/c/:id", nested.routes())
+    paths = ["/", "/a", "/a/b", "/A/B/C", "/a/b/c/", "/a/b/c/1", "/a/b/c/1/x/y/2"]
+    paths += ["/a/x/c/1", "/a/b/c/1/", "/a/b/c/1/x", "/a//c/1", "/b/c/1"]
+    for path in paths:
+        for method in ("GET", "POST"):
+            result = router.match(path, method)
+            assert (result.path, result.path_and_method, result.route) == linear(
+                router, path, method
+            ), path

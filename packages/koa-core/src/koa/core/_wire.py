@@ -53,14 +53,19 @@ def http_date() -> str:
     return _date_text
 
 
-def wire_pairs(stored: StoredHeaders) -> list[tuple[str, str]]:
+def wire_pairs(stored: StoredHeaders, body_length: int | None = None) -> list[tuple[str, str]]:
     """Koa's stored headers as aiohttp writes them: (name, str value) pairs,
-    a list value giving one pair per item."""
+    a list value giving one pair per item. For a buffered body of
+    *body_length* bytes, Content-Length is that length whatever was set
+    (K082) and Transfer-Encoding is left out."""
     pairs: list[tuple[str, str]] = []
     append = pairs.append
-    for entry in stored.values():
+    for key, entry in stored.items():
         value = entry[1]
-        if value.__class__ is str:
+        if body_length is not None and (key == "content-length" or key == "transfer-encoding"):
+            if key == "content-length":
+                append((entry[0], str(body_length)))
+        elif value.__class__ is str:
             append(entry)
         elif isinstance(value, (list, tuple)):
             pairs.extend((entry[0], str(item)) for item in value)
@@ -73,25 +78,11 @@ def buffered_response(
     req: BaseRequest, status: int, reason: str, stored: StoredHeaders, body: bytes
 ) -> BufferedResponse:
     """The response for a complete *body*, with the headers aiohttp would send:
-    Koa's, the real Content-Length (whatever ``ctx.length`` claimed, K082), no
-    Transfer-Encoding, and Date, Server and Connection unless set."""
+    Koa's, the real Content-Length, no Transfer-Encoding, and Date, Server and
+    Connection unless set."""
     length = len(body)
-    pairs: list[tuple[str, str]] = []
+    pairs = wire_pairs(stored, length)
     append = pairs.append
-    for key, entry in stored.items():
-        value = entry[1]
-        if value.__class__ is str:
-            if key == "content-length" and value != str(length):
-                append((entry[0], str(length)))
-            elif key != "transfer-encoding":
-                append(entry)  # already (name, str)
-        elif key == "content-length":
-            append((entry[0], str(length)))
-        elif isinstance(value, (list, tuple)):
-            if key != "transfer-encoding":
-                pairs.extend((entry[0], str(item)) for item in value)
-        elif key != "transfer-encoding":
-            append((entry[0], str(value)))
     if "content-length" not in stored:
         append(("Content-Length", str(length)))
     if length and "content-type" not in stored:
