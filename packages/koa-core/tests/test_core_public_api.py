@@ -31,6 +31,7 @@ PUBLIC = {
     "is_stream",
     "iterate_stream",
     "make_server",
+    "returns_awaitable",
 }
 
 TESTING = {

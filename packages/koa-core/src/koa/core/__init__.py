@@ -17,7 +17,7 @@ from .__about__ import __version__
 from ._body import UNSET, close_stream, is_stream, iterate_stream
 from ._server import ServerHandle, make_server
 from .application import Koa, current_context
-from .compose import compose
+from .compose import compose, returns_awaitable
 from .context import Context
 from .cookies import CookieError, Cookies, Keygrip
 from .errors import HttpError, create_error, is_http_error
@@ -49,4 +49,5 @@ __all__ = [
     "is_stream",
     "iterate_stream",
     "make_server",
+    "returns_awaitable",
 ]

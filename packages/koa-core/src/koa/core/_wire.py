@@ -39,18 +39,23 @@ __all__ = ["BufferedResponse", "buffered_response", "http_date", "wire_pairs"]
 StoredHeaders = dict[str, tuple[str, Any]]
 
 _BIN = "application/octet-stream"
+_SERVER = ("Server", SERVER_SOFTWARE)
 _date_second = -1
-_date_text = ""
+_date_header = ("Date", "")
 
 
 def http_date() -> str:
     """The current time as an HTTP date, formatted once per second."""
-    global _date_second, _date_text
+    return _date()[1]
+
+
+def _date() -> tuple[str, str]:
+    global _date_second, _date_header
     now = int(time.time())
     if now != _date_second:
-        _date_text = formatdate(now, usegmt=True)
+        _date_header = ("Date", formatdate(now, usegmt=True))
         _date_second = now
-    return _date_text
+    return _date_header
 
 
 def wire_pairs(stored: StoredHeaders, body_length: int | None = None) -> list[tuple[str, str]]:
@@ -88,15 +93,16 @@ def buffered_response(
     if length and "content-type" not in stored:
         append(("Content-Type", _BIN))
     if "date" not in stored:
-        append(("Date", http_date()))
+        append(_date())
     if "server" not in stored:
-        append(("Server", SERVER_SOFTWARE))
-    keep_alive = req.keep_alive
+        append(_SERVER)
+    # aiohttp's fields behind req.keep_alive and req.version (see request.py)
+    keep_alive = not req._message.should_close
     if "connection" not in stored:
         if keep_alive:
-            if req.version == HttpVersion10:
+            if req._version == HttpVersion10:
                 append(("Connection", "keep-alive"))
-        elif req.version == HttpVersion11:
+        elif req._version == HttpVersion11:
             append(("Connection", "close"))
     return BufferedResponse(status, reason, pairs, body, keep_alive)
 
@@ -159,7 +165,7 @@ class BufferedResponse(web.Response):
         """Serialize the status line and headers; they leave with the body in
         ``write_eof``. Unusual cases go through ``web.Response.prepare``."""
         status = self._status
-        method = request.method
+        method = request._method
         writer = request._payload_writer
         if (
             writer.__class__ is not StreamWriter
@@ -180,7 +186,7 @@ class BufferedResponse(web.Response):
                 self._cookies = SimpleCookie()  # aiohttp < 3.11 iterates it
             return await super().prepare(request)
         pairs = self._pairs
-        version = request.version
+        version = request._version
         head = "".join([f"{name}: {value}\r\n" for name, value in pairs])
         head = f"HTTP/{version[0]}.{version[1]} {status} {self._reason}\r\n{head}\r\n"
         lines = len(pairs) + 2

@@ -116,9 +116,11 @@ class Request:
         self.app = app
         self._ctx = weakref.ref(ctx)
         self.req = req
-        self.original_url = self._url = req.raw_path
-        self._method = req.method
-        self._headers: CIMultiDictProxy[str] = req.headers
+        # aiohttp's own fields rather than its cached properties (raw_path,
+        # method, headers), each of which is a Python call on first use.
+        self.original_url = self._url = req._message.path
+        self._method = req._method
+        self._headers: CIMultiDictProxy[str] = req._headers
         self._query_key: str | None = None
         self._query: dict[str, QueryValue] = {}
         self._ip: str = _UNSET

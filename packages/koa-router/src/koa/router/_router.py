@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, Self, overload
 
-from koa.core import Context, Middleware, Next, compose
+from koa.core import Context, Middleware, Next, compose, returns_awaitable
 
 from ._allowed import allowed_methods
 from ._chain import Selected, run_chain
@@ -23,17 +23,23 @@ if TYPE_CHECKING:
 __all__ = ["Router", "RouterMiddleware"]
 
 
+@returns_awaitable
 class RouterMiddleware:
     """The middleware ``router.routes()`` returns; ``.router`` is its router
-    (``other.use(router.routes())`` mounts a copy of that router's layers)."""
+    (``other.use(router.routes())`` mounts a copy of that router's layers).
+
+    Calling it matches the request and returns what runs next (the route's
+    handler, or ``next()``): a plain call marked with
+    :func:`koa.core.returns_awaitable`, so the router adds no coroutine of
+    its own to a request."""
 
     __slots__ = ("router",)
 
     def __init__(self, router: Router[Any]) -> None:
         self.router = router
 
-    async def __call__(self, ctx: Context, next: Next) -> Any:
-        return await self.router._dispatch(ctx, next)
+    def __call__(self, ctx: Context, next: Next) -> Awaitable[Any]:
+        return self.router._dispatch(ctx, next)
 
     def __repr__(self) -> str:
         return f"<RouterMiddleware of {self.router!r}>"
@@ -463,8 +469,8 @@ class Router(Generic[C]):
         return RouterMiddleware(self)
 
     def _dispatch(self, ctx: Context, next: Next) -> Awaitable[Any]:
-        # A plain function returning the awaitable to run next: the router
-        # costs one coroutine frame per request (RouterMiddleware.__call__).
+        # A plain function returning the awaitable to run next (see
+        # RouterMiddleware).
         opts = self.opts
         if opts.host is not None and not self.match_host(ctx.host):
             return next()
