@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Awaitable
 from typing import Any
 
 import pytest
 
-from koa.core import Context, Koa, Next, compose
+from koa.core import Context, Koa, Next, compose, returns_awaitable
+from koa.core.compose import ensure_async
 from koa.core.testing import ClientFor
 
 
@@ -264,3 +266,41 @@ async def test_a_long_stack_runs() -> None:
 
     await compose([inc] * 300)(Ctx())  # type: ignore[arg-type]
     assert count == 300
+
+
+async def test_a_function_marked_returns_awaitable_is_used_as_it_is() -> None:
+    """returns_awaitable(): compose and app.use() keep the function itself
+    (no wrapping coroutine) and await what it returns."""
+    calls: list[str] = []
+
+    async def downstream(ctx: Any, next: Next) -> None:
+        calls.append("downstream")
+
+    @returns_awaitable
+    def pick(ctx: Any, next: Next) -> Awaitable[Any]:
+        calls.append("pick")
+        return next()
+
+    assert ensure_async(pick) is pick
+    app = Koa()
+    app.use(pick)
+    assert app.middleware == [pick]
+    await compose([pick, downstream])(Ctx())  # type: ignore[arg-type]
+    assert calls == ["pick", "downstream"]
+
+
+async def test_a_class_marked_returns_awaitable_marks_its_instances() -> None:
+    @returns_awaitable
+    class Picker:
+        def __call__(self, ctx: Any, next: Next) -> Awaitable[Any]:
+            return next()
+
+    picker = Picker()
+    assert ensure_async(picker) is picker
+    reached: list[bool] = []
+
+    async def outer() -> None:
+        reached.append(True)
+
+    await compose([picker])(Ctx(), outer)  # type: ignore[arg-type]
+    assert reached == [True]
