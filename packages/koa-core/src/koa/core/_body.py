@@ -73,21 +73,15 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _encode(value: Any) -> str:
-    if _c_encode is None:
-        return _encoder.encode(value)
-    return "".join(_c_encode(value, 0))
-
-
 def dump_json(value: Any) -> bytes:
     """Compact JSON, as ``JSON.stringify`` writes it, in UTF-8."""
     try:
-        text = _encode(value)
+        text = "".join(_c_encode(value, 0)) if _c_encode else _encoder.encode(value)
     except ValueError as err:
         if "float" not in str(err):  # not a circular reference
             raise
         value = _finite(value)  # NaN and infinities are null, as in JSON.stringify
-        text = _encode(value)
+        text = _encoder.encode(value)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: \u-escaped, as JSON.stringify does

@@ -15,6 +15,12 @@ rebuilt when the stack changes:
   below" (``use()`` paths, which match prefixes);
 * raw regex layers cannot be indexed: they are always candidates.
 
+Most routes need no trie at all: a route whose segments are all static
+(``/health``) or static but the last (``/api/v1/users/:id``, the REST shape)
+is kept in a table keyed by its whole path, or by its path without the last
+segment, and found with one or two dict lookups (and the same again without a
+trailing ``/``). Only the other layers go into the trie.
+
 A lookup walks the trie along the request's segments and collects those
 layers: a superset of the matching layers, usually one or two. The router then
 runs each candidate's own regex, in registration order, so the result is
@@ -93,16 +99,61 @@ class _Node:
             self.param.compress()
 
 
+class _Table:
+    """Routes found by dict lookups: ``statics`` by their whole path,
+    ``tails`` (a last segment with params) by the path before that segment."""
+
+    __slots__ = ("statics", "tails")
+
+    def __init__(self) -> None:
+        self.statics: dict[str, list[int]] = {}
+        self.tails: dict[str, list[int]] = {}
+
+    def find(self, path: str, found: list[int]) -> None:
+        hit = self.statics.get(path)
+        if hit:
+            found.extend(hit)
+        head, _, tail = path.rpartition("/")
+        if tail:
+            hit = self.tails.get(head)
+            if hit:
+                found.extend(hit)
+        elif path:  # a trailing "/", which the route may not have
+            path = path[:-1]
+            hit = self.statics.get(path)
+            if hit:
+                found.extend(hit)
+            head, _, tail = path.rpartition("/")
+            if tail:
+                hit = self.tails.get(head)
+                if hit:
+                    found.extend(hit)
+
+
 class Index:
     """The layers of a stack, for lookups by path and by name."""
 
-    __slots__ = ("_always", "_exact", "_folded", "_last", "_layers", "named")
+    __slots__ = (
+        "_always",
+        "_exact",
+        "_exact_table",
+        "_folded",
+        "_folded_table",
+        "_layers",
+        "last",
+        "named",
+        "size",
+    )
 
     def __init__(self, stack: Sequence[Layer]) -> None:
         self._layers = list(stack)
-        self._last = stack[-1] if stack else None
+        #: What :meth:`indexes` compares: the stack's length and last layer.
+        self.size = len(stack)
+        self.last = stack[-1] if stack else None
         self._exact: _Node | None = None
         self._folded: _Node | None = None
+        self._exact_table: _Table | None = None
+        self._folded_table: _Table | None = None
         self._always: list[int] = []
         #: The first layer of each route name.
         self.named: dict[Hashable, Layer] = {}
@@ -143,6 +194,15 @@ class Index:
         else:
             self._always.append(position)
 
+    def _table(self, sensitive: bool) -> _Table:
+        if sensitive:
+            if self._exact_table is None:
+                self._exact_table = _Table()
+            return self._exact_table
+        if self._folded_table is None:
+            self._folded_table = _Table()
+        return self._folded_table
+
     def _key(self, text: str, sensitive: bool) -> str | None:
         if sensitive:
             return text
@@ -157,11 +217,14 @@ class Index:
         sequence: Sequence[Text | Param | Wildcard],
         sensitive: bool,
     ) -> None:
-        node = self._root(sensitive)
+        keys: list[str | None] = []  # each complete segment's key (None: any)
         segment: list[str] = []  # static text of the current segment
         dynamic = False  # the current segment holds a :param
         for token in sequence:
             if isinstance(token, Wildcard):
+                node = self._root(sensitive)
+                for key in keys:
+                    node = node.child(key)
                 node.below.append(position)  # may span any number of segments
                 return
             if isinstance(token, Param):
@@ -170,10 +233,24 @@ class Index:
             parts = token.value.split("/")
             segment.append(parts[0])
             for part in parts[1:]:
-                node = node.child(None if dynamic else self._key("".join(segment), sensitive))
+                keys.append(None if dynamic else self._key("".join(segment), sensitive))
                 segment = [part]
                 dynamic = False
-        node = node.child(None if dynamic else self._key("".join(segment), sensitive))
+        last = None if dynamic else self._key("".join(segment), sensitive)
+        if layer.opts.end and None not in keys and (dynamic or last is not None):
+            table = self._table(sensitive)
+            static = "/".join(keys)  # type: ignore[arg-type]  # no None in keys
+            if dynamic:
+                table.tails.setdefault(static, []).append(position)
+            else:
+                table.statics.setdefault(f"{static}/{last}" if keys else str(last), []).append(
+                    position
+                )
+            return
+        node = self._root(sensitive)
+        for key in keys:
+            node = node.child(key)
+        node = node.child(last)
         if layer.opts.end:
             node.ends.append(position)
         else:
@@ -184,15 +261,21 @@ class Index:
     def indexes(self, stack: Sequence[Layer]) -> bool:
         """Whether this index is still that of *stack* (layers are only ever
         added at its end or the stack is replaced, which the router notices)."""
-        return len(stack) == len(self._layers) and (not stack or stack[-1] is self._last)
+        return len(stack) == self.size and (not stack or stack[-1] is self.last)
 
     def candidates(self, path: str) -> list[Layer]:
         """Layers that may match *path* (a superset), in registration order."""
         found: list[int] = []
+        if self._exact_table is not None:
+            self._exact_table.find(path, found)
         if self._exact is not None:
             _walk(self._exact, path.split("/"), found)
-        if self._folded is not None:
-            _walk(self._folded, (path.lower() if path.isascii() else fold(path)).split("/"), found)
+        if self._folded_table is not None or self._folded is not None:
+            folded = path.lower() if path.isascii() else fold(path)
+            if self._folded_table is not None:
+                self._folded_table.find(folded, found)
+            if self._folded is not None:
+                _walk(self._folded, folded.split("/"), found)
         if self._always:
             found.extend(self._always)
         if len(found) == 1:

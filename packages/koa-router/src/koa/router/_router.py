@@ -440,7 +440,9 @@ class Router(Generic[C]):
         """The layers matching *path*; those also matching *method*, each with
         its captures; whether one of those is a route (has methods)."""
         index = self._index
-        if index is None or not index.indexes(self.stack):
+        stack = self.stack
+        # index.indexes(stack), inlined: this runs on every request
+        if index is None or len(stack) != index.size or (stack and stack[-1] is not index.last):
             index = self._lookup_index()
         method = method.upper()
         found: list[Layer] = []
