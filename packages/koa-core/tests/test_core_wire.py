@@ -145,3 +145,20 @@ def test_a_buffered_response_is_an_aiohttp_response() -> None:
     assert response.headers["Content-Length"] == "0"
     assert "Content-Type" not in response.headers  # no body, no default type
     assert response.headers["Date"] == http_date()
+
+
+async def test_a_large_body_is_sent_whole_and_exact() -> None:
+    """Bodies over 64 KiB go through aiohttp's own path (no copy into one
+    chunk with the headers); the client gets every byte and the real length."""
+    body = bytes(range(256)) * 1024  # 256 KiB
+    app = Koa()
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.body = body
+
+    async with serving(app.use(mw)) as url:
+        status, headers, got = await exchange(
+            int(url.rsplit(":", 1)[1]), REQUESTS["HTTP/1.1 keep-alive"]
+        )
+    assert status == "HTTP/1.1 200 OK" and got == body
+    assert ("Content-Length", str(len(body))) in headers

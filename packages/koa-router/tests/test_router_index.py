@@ -204,3 +204,30 @@ def test_a_run_of_single_child_segments_is_crossed_as_a_linear_scan_would() -> N
             assert (result.path, result.path_and_method, result.route) == linear(
                 router, path, method
             ), path
+
+
+def test_rest_shaped_routes_are_found_without_the_trie() -> None:
+    """Static routes and routes whose params are all in the last segment are
+    kept in dict tables: none of them makes a trie node, and lookups with and
+    without a trailing slash, in any case, find what a scan finds."""
+    router: Router[Any] = Router()
+    router.get("/", noop)
+    router.get("/health", noop)
+    router.get("/users/", noop)
+    router.get("/users/:id", noop)
+    router.get("/files/:name.:ext", noop)
+    router.post("/users/:id", noop)
+    strict: Router[Any] = Router(strict=True, sensitive=True)
+    strict.get("/Items/:id", noop)
+    router.use(strict.routes())
+    index = router._lookup_index()
+    assert index._folded is None and index._exact is None
+    paths = ["/", "//", "/health", "/HEALTH/", "/health//", "/users", "/users/", "/users//"]
+    paths += ["/users/7", "/Users/7/", "/users/7//", "/users//7", "/files/a.txt", "/files/a"]
+    paths += ["/Items/1", "/items/1", "/Items/1/", "/Items/", "/nope/1"]
+    for path in paths:
+        for method in ("GET", "POST"):
+            result = router.match(path, method)
+            assert (result.path, result.path_and_method, result.route) == linear(
+                router, path, method
+            ), path

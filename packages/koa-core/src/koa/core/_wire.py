@@ -39,6 +39,9 @@ __all__ = ["BufferedResponse", "buffered_response", "http_date", "wire_pairs"]
 StoredHeaders = dict[str, tuple[str, Any]]
 
 _BIN = "application/octet-stream"
+#: Bodies larger than this go out through aiohttp's path, which writes them
+#: after the headers without copying them into one chunk.
+_COPY_LIMIT = 64 * 1024
 _SERVER = ("Server", SERVER_SOFTWARE)
 _date_second = -1
 _date_header = ("Date", "")
@@ -169,6 +172,7 @@ class BufferedResponse(web.Response):
         writer = request._payload_writer
         if (
             writer.__class__ is not StreamWriter
+            or len(self._body) > _COPY_LIMIT  # type: ignore[arg-type]
             or request.__class__ is not BaseRequest
             or self._materialized is not None
             or self._payload_writer is not None
@@ -185,10 +189,13 @@ class BufferedResponse(web.Response):
             if self._cookies is None:
                 self._cookies = SimpleCookie()  # aiohttp < 3.11 iterates it
             return await super().prepare(request)
-        pairs = self._pairs
+        pairs = self._pairs  # never empty: Content-Length is always there
         version = request._version
-        head = "".join([f"{name}: {value}\r\n" for name, value in pairs])
-        head = f"HTTP/{version[0]}.{version[1]} {status} {self._reason}\r\n{head}\r\n"
+        head = (
+            f"HTTP/{version[0]}.{version[1]} {status} {self._reason}\r\n"
+            + "\r\n".join(map(": ".join, pairs))  # no Python frame per line
+            + "\r\n\r\n"
+        )
         lines = len(pairs) + 2
         if head.count("\n") != lines or head.count("\r") != lines:
             raise ValueError(
