@@ -42,6 +42,7 @@ _BIN = "application/octet-stream"
 #: Bodies larger than this go out through aiohttp's path, which writes them
 #: after the headers without copying them into one chunk.
 _COPY_LIMIT = 64 * 1024
+_new = object.__new__
 _SERVER = ("Server", SERVER_SOFTWARE)
 _date_second = -1
 _date_header = ("Date", "")
@@ -107,18 +108,26 @@ def buffered_response(
                 append(("Connection", "keep-alive"))
         elif req._version == HttpVersion11:
             append(("Connection", "close"))
-    return BufferedResponse(status, reason, pairs, body, keep_alive)
+    # Made without calling __init__ (web.Response's would copy the headers
+    # and infer a type; a Python __init__ of its own is a frame per request).
+    response: BufferedResponse = _new(BufferedResponse)
+    response._state = {}
+    response._pairs = pairs
+    response._status = status
+    response._reason = reason
+    response._body = body
+    response._keep_alive = keep_alive
+    return response
 
 
 class BufferedResponse(web.Response):
-    """A ``web.Response`` with a complete body and complete headers (see
-    :func:`buffered_response`), written in one go.
-
-    ``web.Response.__init__``, which would copy the headers and infer a
-    type, is skipped.
+    """A ``web.Response`` with a complete body and complete headers, written
+    in one go; made by :func:`buffered_response` only.
     """
 
-    # aiohttp < 3.11 sets these in __init__, which is skipped here; newer
+    _pairs: list[tuple[str, str]]
+
+    # aiohttp < 3.11 sets these in __init__, which is not called; newer
     # versions have the same class-level defaults.
     _keep_alive: bool | None = None
     _chunked = False
@@ -136,21 +145,6 @@ class BufferedResponse(web.Response):
     _zlib_executor = None
     _materialized: CIMultiDict[str] | None = None
     _wire: bytes | None = None  # status line, headers and body, once prepared
-
-    def __init__(
-        self,
-        status: int,
-        reason: str,
-        pairs: list[tuple[str, str]],
-        body: bytes,
-        keep_alive: bool,
-    ) -> None:
-        self._state = {}
-        self._pairs = pairs
-        self._status = status
-        self._reason = reason
-        self._body = body
-        self._keep_alive = keep_alive
 
     @property  # type: ignore[override]
     def _headers(self) -> CIMultiDict[str]:
