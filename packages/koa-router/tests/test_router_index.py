@@ -185,6 +185,15 @@ def test_route_lookup_while_registering_does_not_build_the_index() -> None:
     assert router.route("page9") is router.stack[18]
 
 
+def assert_matches_as_a_scan(router: Router[Any], paths: list[str]) -> None:
+    for path in paths:
+        for method in ("GET", "POST"):
+            result = router.match(path, method)
+            assert (result.path, result.path_and_method, result.route) == linear(
+                router, path, method
+            ), path
+
+
 def test_a_run_of_single_child_segments_is_crossed_as_a_linear_scan_would() -> None:
     """The trie crosses /a/b/c (each segment the only way on) in one step;
     a path that stops inside the run, leaves it, or goes past it finds what
@@ -198,12 +207,7 @@ def test_a_run_of_single_child_segments_is_crossed_as_a_linear_scan_would() -> N
     router.use("/a/b/c/:id", nested.routes())
     paths = ["/", "/a", "/a/b", "/A/B/C", "/a/b/c/", "/a/b/c/1", "/a/b/c/1/x/y/2"]
     paths += ["/a/x/c/1", "/a/b/c/1/", "/a/b/c/1/x", "/a//c/1", "/b/c/1"]
-    for path in paths:
-        for method in ("GET", "POST"):
-            result = router.match(path, method)
-            assert (result.path, result.path_and_method, result.route) == linear(
-                router, path, method
-            ), path
+    assert_matches_as_a_scan(router, paths)
 
 
 def test_rest_shaped_routes_are_found_without_the_trie() -> None:
@@ -225,9 +229,4 @@ def test_rest_shaped_routes_are_found_without_the_trie() -> None:
     paths = ["/", "//", "/health", "/HEALTH/", "/health//", "/users", "/users/", "/users//"]
     paths += ["/users/7", "/Users/7/", "/users/7//", "/users//7", "/files/a.txt", "/files/a"]
     paths += ["/Items/1", "/items/1", "/Items/1/", "/Items/", "/nope/1"]
-    for path in paths:
-        for method in ("GET", "POST"):
-            result = router.match(path, method)
-            assert (result.path, result.path_and_method, result.route) == linear(
-                router, path, method
-            ), path
+    assert_matches_as_a_scan(router, paths)

@@ -28,16 +28,8 @@ def run_chain(ctx: Context, selected: Sequence[Selected], next: Next) -> Awaitab
         layer, found = selected[0]
         stack = layer.stack
         if len(stack) == 1:
-            # The usual route, one layer with one handler: no chain to walk
-            # (and _enter inlined, this being every routed request's path).
-            state = ctx.__dict__
-            params = layer.params(found, state.get("params"))
-            state["captures"] = found
-            state["params"] = ctx.request.__dict__["params"] = params
-            state["router_path"] = state["matched_route"] = layer.path
-            name = state["router_name"] = layer.name
-            if name is not None:
-                state["matched_route_name"] = name
+            # The usual route, one layer with one handler: no chain to walk.
+            _enter(ctx, layer, found)
             return stack[0](ctx, partial(_last, [False], next))
     steps: list[Selected | AnyHandler] = []
     for entry in selected:

@@ -110,16 +110,7 @@ class _Table:
         self.tails: dict[str, list[int]] = {}
 
     def find(self, path: str, found: list[int]) -> None:
-        hit = self.statics.get(path)
-        if hit:
-            found.extend(hit)
-        head, _, tail = path.rpartition("/")
-        if tail:
-            hit = self.tails.get(head)
-            if hit:
-                found.extend(hit)
-        elif path:  # a trailing "/", which the route may not have
-            path = path[:-1]
+        for _ in (0, 1):  # the path, then without a trailing "/" the route may not have
             hit = self.statics.get(path)
             if hit:
                 found.extend(hit)
@@ -128,6 +119,10 @@ class _Table:
                 hit = self.tails.get(head)
                 if hit:
                     found.extend(hit)
+                return
+            if not path:
+                return
+            path = path[:-1]
 
 
 class Index:
