@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, Literal, Self, overload
 
 from koa.core import Context, Middleware, Next, compose, returns_awaitable
@@ -24,22 +25,26 @@ __all__ = ["Router", "RouterMiddleware"]
 
 
 @returns_awaitable
-class RouterMiddleware:
+class RouterMiddleware(partial[Awaitable[Any]]):
     """The middleware ``router.routes()`` returns; ``.router`` is its router
     (``other.use(router.routes())`` mounts a copy of that router's layers).
 
     Calling it matches the request and returns what runs next (the route's
-    handler, or ``next()``): a plain call marked with
-    :func:`koa.core.returns_awaitable`, so the router adds no coroutine of
-    its own to a request."""
+    handler, or ``next()``). It is a ``functools.partial`` of the router's
+    dispatch, marked with :func:`koa.core.returns_awaitable`: the call goes
+    straight from C to the dispatch, so the router adds no frame of its own
+    to a request."""
 
-    __slots__ = ("router",)
+    __slots__ = ()
 
-    def __init__(self, router: Router[Any]) -> None:
-        self.router = router
+    def __new__(cls, router: Router[Any]) -> Self:
+        return super().__new__(cls, Router._dispatch, router)
 
-    def __call__(self, ctx: Context, next: Next) -> Awaitable[Any]:
-        return self.router._dispatch(ctx, next)
+    @property
+    def router(self) -> Router[Any]:
+        """The router this middleware dispatches to."""
+        router: Router[Any] = self.args[0]
+        return router
 
     def __repr__(self) -> str:
         return f"<RouterMiddleware of {self.router!r}>"
