@@ -1,5 +1,6 @@
 """Raw ``aiohttp.web.Server`` with a hand-written dispatch: no router, no
-middleware machinery, the ceiling for anything served by aiohttp."""
+middleware machinery, answers built with ``web.Response``; the baseline of
+every ratio."""
 
 from __future__ import annotations
 
