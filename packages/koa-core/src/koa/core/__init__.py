@@ -15,11 +15,12 @@ app.run(port=3000)
 
 from .__about__ import __version__
 from ._body import UNSET, close_stream, is_stream, iterate_stream
+from ._mime import is_compressible
 from ._server import ServerHandle, make_server
 from .application import Koa, current_context
 from .compose import compose, returns_awaitable
 from .context import Context
-from .cookies import CookieError, Cookies, Keygrip
+from .cookies import CookieError, CookieOptions, Cookies, Keygrip
 from .errors import HttpError, create_error, is_http_error
 from .request import Request
 from .response import Response
@@ -31,6 +32,7 @@ __all__ = [
     "UNSET",
     "Context",
     "CookieError",
+    "CookieOptions",
     "Cookies",
     "HttpError",
     "Keygrip",
@@ -45,6 +47,7 @@ __all__ = [
     "compose",
     "create_error",
     "current_context",
+    "is_compressible",
     "is_http_error",
     "is_stream",
     "iterate_stream",
