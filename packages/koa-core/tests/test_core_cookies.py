@@ -88,8 +88,8 @@ async def test_cookies_object_can_be_replaced(client: ClientFor) -> None:
             super().__init__(ctx, None, False)
             self.response = ctx.response
 
-        def set(self, name: str, value: str | None = None, **options: Any) -> Cookies:
-            self.response.set(name, value or "")
+        def set(self, name: str, value: str | float | None = None, **options: Any) -> Cookies:
+            self.response.set(name, str(value or ""))
             return self
 
     async def mw(ctx: Context, next: Next) -> None:

@@ -21,14 +21,20 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.utils import formatdate
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypedDict, Unpack
 
 if TYPE_CHECKING:
     from .context import Context
 
-__all__ = ["CookieError", "Cookies", "Keygrip"]
+__all__ = ["CookieError", "CookieOptions", "Cookies", "Keygrip"]
 
 _FIELD_CONTENT = re.compile(r"^[\t\x20-\x7e\x80-\xff]+\Z")
+# The cookies package's checks for the domain and path attributes.
+_DOMAIN = re.compile(
+    r"^([.]?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\Z",
+    re.IGNORECASE,
+)
+_PATH = re.compile(r"^[ -:=-~]*\Z")
 _RESTRICTED_NAME = re.compile(r"[;=]")
 _SAME_SITE = {"strict", "lax", "none"}
 _PRIORITY = {"low", "medium", "high"}
@@ -36,6 +42,22 @@ _PRIORITY = {"low", "medium", "high"}
 
 class CookieError(ValueError):
     """A cookie name, value or option that cannot be sent safely."""
+
+
+class CookieOptions(TypedDict, total=False):
+    """The keyword options of ``ctx.cookies.set()`` (Koa's options object)."""
+
+    max_age: float | timedelta | None
+    expires: datetime | None
+    path: str | None
+    domain: str | None
+    secure: bool | None
+    http_only: bool
+    same_site: bool | Literal["strict", "lax", "none"]
+    partitioned: bool
+    priority: Literal["low", "medium", "high"] | None
+    overwrite: bool
+    signed: bool | None
 
 
 class Keygrip:
@@ -64,6 +86,8 @@ class Keygrip:
 
     def index(self, data: str, digest: str) -> int:
         """The index of the key that made *digest*, or -1."""
+        if not digest.isascii():  # never one of ours (and compare_digest would raise)
+            return -1
         for i, key in enumerate(self._keys):
             if hmac.compare_digest(self._digest(key, data), digest):
                 return i
@@ -77,12 +101,6 @@ class Keygrip:
 @lru_cache(maxsize=128)
 def _pattern(name: str) -> re.Pattern[str]:
     return re.compile("(?:^|;) *" + re.escape(name) + "=([^;]*)")
-
-
-def _check(value: str, what: str) -> None:
-    # A ";" would end the attribute and start one of the caller's choosing.
-    if not _FIELD_CONTENT.match(value) or ";" in value:
-        raise CookieError(f"option {what} is invalid")
 
 
 class Cookies:
@@ -103,7 +121,8 @@ class Cookies:
 
         With ``signed=True`` the value is returned only if ``<name>.sig`` holds a
         valid signature; an invalid one is cleared, and one made with an old key
-        is re-signed with the current key.
+        is re-signed with the current key. Without it the value is not
+        verified, as Koa's ``get(name)`` without options.
         """
         header = self._request.get("Cookie")
         if not header:
@@ -134,28 +153,34 @@ class Cookies:
     def set(
         self,
         name: str,
-        value: str | None = None,
-        *,
-        max_age: float | timedelta | None = None,
-        expires: datetime | None = None,
-        path: str | None = "/",
-        domain: str | None = None,
-        secure: bool | None = None,
-        http_only: bool = True,
-        same_site: bool | Literal["strict", "lax", "none"] = False,
-        partitioned: bool = False,
-        priority: Literal["low", "medium", "high"] | None = None,
-        overwrite: bool = False,
-        signed: bool | None = None,
+        value: str | float | None = None,
+        **options: Unpack[CookieOptions],
     ) -> Cookies:
         """Add a ``Set-Cookie`` header (and ``<name>.sig`` when signed).
 
-        A ``None`` or empty *value* deletes the cookie (expires in 1970).
-        ``signed`` defaults to whether the app has ``keys``. ``secure`` defaults
-        to whether the request came over HTTPS; asking for a secure cookie over
-        plain HTTP raises :class:`CookieError`, as Koa does. ``overwrite``
-        removes earlier ``Set-Cookie`` headers of the same name.
+        A ``None`` or empty *value* deletes the cookie (expires in 1970); a
+        number is sent as its text. As Koa's ``cookies.set(name, value, opts)``,
+        the cookie is signed only when some option is given: ``signed`` then
+        defaults to whether the app has ``keys`` (``set("a", "1")`` is unsigned,
+        ``set("a", "1", max_age=60)`` signed when there are keys). ``secure``
+        defaults to whether the request came over HTTPS; asking for a secure
+        cookie over plain HTTP raises :class:`CookieError`, as Koa does.
+        ``overwrite`` removes earlier ``Set-Cookie`` headers of the same name.
+        Options: :class:`CookieOptions`.
         """
+        max_age = options.get("max_age")
+        expires = options.get("expires")
+        path = options.get("path", "/")
+        domain = options.get("domain")
+        secure = options.get("secure")
+        http_only = options.get("http_only", True)
+        same_site = options.get("same_site", False)
+        partitioned = options.get("partitioned", False)
+        priority = options.get("priority")
+        overwrite = options.get("overwrite", False)
+        signed = options.get("signed")
+        if not isinstance(value, str):  # Koa: None and 0 delete, 3 is "3"
+            value = str(value) if value else ""
         if not _FIELD_CONTENT.match(name) or _RESTRICTED_NAME.search(name):
             raise CookieError("argument name is invalid")
         if value and (not _FIELD_CONTENT.match(value) or ";" in value):
@@ -164,10 +189,10 @@ class Cookies:
             # get() reads a quoted value without its quotes (cookie syntax), so
             # it could never round-trip, and a signed one would never verify.
             raise CookieError("argument value is invalid: it would be read back unquoted")
-        if path:
-            _check(path, "path")
-        if domain:
-            _check(domain, "domain")
+        if path and not _PATH.match(path):
+            raise CookieError("option path is invalid")
+        if domain and not _DOMAIN.match(domain):
+            raise CookieError("option domain is invalid")
         if isinstance(same_site, str) and same_site.lower() not in _SAME_SITE:
             raise CookieError("option sameSite is invalid")
         if priority is not None and str(priority).lower() not in _PRIORITY:
@@ -175,7 +200,7 @@ class Cookies:
         if secure and not self.secure:
             raise CookieError("Cannot send secure cookie over unencrypted connection")
         if signed is None:
-            signed = self.keys is not None
+            signed = bool(options) and self.keys is not None
         if signed and self.keys is None:
             raise CookieError(".keys required for signed cookies")
 

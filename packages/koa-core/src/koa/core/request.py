@@ -76,6 +76,68 @@ def stringify_query(query: Mapping[str, Any]) -> str:
     return "&".join(parts)
 
 
+# Node's http module keeps only the first line of these request fields.
+_SINGLETONS = frozenset(
+    {
+        "age",
+        "authorization",
+        "content-length",
+        "content-type",
+        "etag",
+        "expires",
+        "from",
+        "host",
+        "if-modified-since",
+        "if-unmodified-since",
+        "last-modified",
+        "location",
+        "max-forwards",
+        "proxy-authorization",
+        "referer",
+        "retry-after",
+        "server",
+        "user-agent",
+    }
+)
+# multidict 7 counts a repeated name once in keys(); older releases count lines.
+_KEYS_ARE_UNIQUE = len(CIMultiDict((("a", ""), ("A", ""))).keys()) == 1
+
+
+def _combine(name: str, values: list[str]) -> str:
+    """The value Node's ``req.headers`` gives a field sent on several lines."""
+    lowered = name.lower()
+    if lowered in _SINGLETONS:
+        return values[0]
+    return ("; " if lowered == "cookie" else ", ").join(values)
+
+
+def _field(headers: CIMultiDictProxy[str], name: str) -> str | None:
+    """One request field as Node reads it: repeated lines combined."""
+    values = headers.getall(name, None)
+    if values is None:
+        return None
+    return values[0] if len(values) == 1 else _combine(name, values)
+
+
+def _repeats(headers: CIMultiDictProxy[str]) -> bool:
+    if _KEYS_ARE_UNIQUE:
+        return len(headers.keys()) != len(headers)
+    return len({name.lower() for name in headers}) != len(headers)
+
+
+def _combined(headers: CIMultiDictProxy[str]) -> CIMultiDictProxy[str]:
+    """*headers* with each repeated field on one line, as Node's ``req.headers``
+    (``Set-Cookie`` stays one line per cookie: Node's list)."""
+    merged: CIMultiDict[str] = CIMultiDict()
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered == "set-cookie" or name not in merged:
+            merged.add(name, value)
+        elif lowered not in _SINGLETONS:
+            merged[name] += ("; " if lowered == "cookie" else ", ") + value
+    return CIMultiDictProxy(merged)
+
+
 def _strip_userinfo(host: str) -> str:
     host = host.rsplit("@", 1)[1]
     if not host or any(c in host for c in "/?#\\ \t"):
@@ -109,6 +171,9 @@ class Request:
 
     app: Koa
     req: BaseRequest
+    # Not a slot: a class default read until ``headers`` first sets it (in
+    # ``__dict__``), so a request that never reads ``headers`` pays nothing.
+    _checked_repeats = False
     #: The request target as received; never changes when ``url`` is rewritten.
     original_url: str
 
@@ -146,22 +211,37 @@ class Request:
 
     @property
     def headers(self) -> CIMultiDictProxy[str]:
-        """The request headers (case-insensitive). Assign a mapping to replace them."""
-        return self._headers
+        """The request headers (case-insensitive). A field sent on several lines
+        reads as Node's ``req.headers`` gives it: joined with ``", "`` (Cookie
+        with ``"; "``), the first line of a singleton field (Host, Content-Type,
+        Authorization...), every ``Set-Cookie`` line kept (``getall()``).
+        Assign a mapping to replace them."""
+        headers = self._headers
+        if not self._checked_repeats:  # once, on first use: no cost per request
+            self._checked_repeats = True
+            if _repeats(headers):
+                headers = self._headers = _combined(headers)
+        return headers
 
     @headers.setter
     def headers(self, value: Mapping[str, str]) -> None:
         self._headers = CIMultiDictProxy(CIMultiDict(value))
+        self._checked_repeats = False
 
     header = headers
 
     def get(self, field: str) -> str:
-        """A request header's value, ``""`` when absent. ``Referer`` and
-        ``Referrer`` are the same header here."""
+        """A request header's value, ``""`` when absent; repeated lines combined
+        as in ``headers`` (``Set-Cookie`` lines joined with ``", "``).
+        ``Referer`` and ``Referrer`` are the same header here."""
+        headers = self._headers
         lowered = field.lower()
-        if lowered in ("referer", "referrer"):
-            return self._headers.get("Referrer") or self._headers.get("Referer") or ""
-        return self._headers.get(field, "")
+        if lowered == "referer" or lowered == "referrer":
+            return _field(headers, "Referrer") or _field(headers, "Referer") or ""
+        values = headers.getall(field, None)
+        if values is None:
+            return ""
+        return values[0] if len(values) == 1 else _combine(field, values)
 
     # -- method and URL ------------------------------------------------------
 
@@ -264,7 +344,7 @@ class Request:
     @property
     def origin(self) -> str | None:
         """The ``Origin`` request header, or ``None`` (Koa 3: not protocol+host)."""
-        return self._headers.get("Origin")
+        return _field(self._headers, "Origin")
 
     @property
     def href(self) -> str:
@@ -297,14 +377,14 @@ class Request:
     @property
     def host(self) -> str:
         """``Host`` (with port); ``X-Forwarded-Host`` when ``app.proxy`` is on.
-        User info (``user@``) is dropped; ``""`` when there is no host."""
-        host = ""
-        if self.app.proxy:
-            forwarded = self._headers.get("X-Forwarded-Host")
-            if forwarded:
-                host = forwarded.split(",", 1)[0].strip()
+        Of a comma-separated list, the first value; user info (``user@``) is
+        dropped; ``""`` when there is no host."""
+        headers = self._headers
+        host = (_field(headers, "X-Forwarded-Host") or "") if self.app.proxy else ""
         if not host:
-            host = self._headers.get("Host", "")
+            host = _field(headers, "Host") or ""
+        if "," in host:  # "a.com, b.com": the first value, as Koa 3.3
+            host = host.split(",", 1)[0].strip()
         if "@" in host:
             host = _strip_userinfo(host)
         return host
@@ -329,10 +409,12 @@ class Request:
     @property
     def protocol(self) -> str:
         """``"https"`` over TLS; with ``app.proxy``, ``X-Forwarded-Proto``; else ``"http"``."""
-        if self.req.secure:
+        # The connection's TLS, never the request line: aiohttp before 3.14.4
+        # made a plain-HTTP "GET https://x/" secure through req.secure.
+        if self.req._transport_sslcontext:
             return "https"
         if self.app.proxy:
-            proto = self._headers.get("X-Forwarded-Proto")
+            proto = _field(self._headers, "X-Forwarded-Proto")
             if proto:
                 return proto.split(",", 1)[0].strip().lower() or "http"
         return "http"
@@ -349,7 +431,7 @@ class Request:
         app = self.app
         if not app.proxy:
             return []
-        value = self._headers.get(app.proxy_ip_header)
+        value = _field(self._headers, app.proxy_ip_header)
         if not value:
             return []
         ips = [ip.strip() for ip in value.split(",")]
@@ -409,9 +491,9 @@ class Request:
         etag = response.get("ETag")
         modified = response.get("Last-Modified")
         return is_fresh(
-            headers.get("If-None-Match"),
-            headers.get("If-Modified-Since"),
-            headers.get("Cache-Control"),
+            _field(headers, "If-None-Match"),
+            _field(headers, "If-Modified-Since"),
+            _field(headers, "Cache-Control"),
             str(etag) if etag is not None else None,
             str(modified) if modified is not None else None,
         )
@@ -488,7 +570,7 @@ class Request:
         """The best of *types* for the Accept header (``"json"``, ``"html"``,
         ``"text/plain"``...), or ``False``; with no argument, every accepted type
         by preference."""
-        return negotiation.accepts_types(self._headers.get("Accept"), _flat(types))
+        return negotiation.accepts_types(_field(self._headers, "Accept"), _flat(types))
 
     @overload
     def accepts_encodings(self) -> list[str]: ...
@@ -501,7 +583,7 @@ class Request:
         argument, every accepted encoding (``identity`` included)."""
         offered = _flat(encodings)
         best = negotiation.preferred_encodings(
-            self._headers.get("Accept-Encoding"), offered or None
+            _field(self._headers, "Accept-Encoding"), offered or None
         )
         return (best[0] if best else False) if offered else best
 
@@ -515,7 +597,9 @@ class Request:
         """The best of *charsets* for Accept-Charset, or ``False``; with no
         argument, every accepted charset."""
         offered = _flat(charsets)
-        best = negotiation.preferred_charsets(self._headers.get("Accept-Charset"), offered or None)
+        best = negotiation.preferred_charsets(
+            _field(self._headers, "Accept-Charset"), offered or None
+        )
         return (best[0] if best else False) if offered else best
 
     @overload
@@ -529,7 +613,7 @@ class Request:
         argument, every accepted language."""
         offered = _flat(languages)
         best = negotiation.preferred_languages(
-            self._headers.get("Accept-Language"), offered or None
+            _field(self._headers, "Accept-Language"), offered or None
         )
         return (best[0] if best else False) if offered else best
 
@@ -540,7 +624,7 @@ class Request:
         return {
             "method": self._method,
             "url": self._url,
-            "header": {k.lower(): v for k, v in self._headers.items()},
+            "header": {k.lower(): v for k, v in self.headers.items()},
         }
 
     def __repr__(self) -> str:
