@@ -166,3 +166,13 @@ async def test_an_https_request_line_with_a_proxy_follows_forwarded_proto(serve:
     assert await value_of(serve, app, plain) == ["http", False]
     forwarded = plain + "X-Forwarded-Proto: https\r\n"
     assert await value_of(serve, app, forwarded) == ["https", True]
+
+
+async def test_one_leading_question_mark_of_the_query_is_dropped(serve: Serve) -> None:
+    """Issue 17, item 6: Koa's URLSearchParams strips one leading ``?``."""
+    app = answering(lambda ctx: [ctx.querystring, ctx.query])
+    url = await serve(app)
+    cases = {"/??": ["?", {}], "/??a=1": ["?a=1", {"a": "1"}], "/???b": ["??b", {"?b": ""}]}
+    for target, expected in cases.items():
+        status, body = await send_raw(url, f"GET {target} HTTP/1.1\r\n")
+        assert (status, json.loads(body)["value"]) == (200, expected), target

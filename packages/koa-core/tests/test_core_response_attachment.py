@@ -105,11 +105,28 @@ def test_fallback_true() -> None:
     )
 
 
-@pytest.mark.parametrize("fallback", ["€ rates.pdf", "£ rates.pdf"])
-def test_fallback_string_must_be_printable_ascii(fallback: str) -> None:
-    """K210 (Koa requires Latin-1; here ASCII, see K208)."""
-    with pytest.raises(TypeError, match="fallback must be a printable ASCII string"):
-        disposition("€ rates.pdf", fallback=fallback)
+def test_fallback_string_must_be_latin1() -> None:
+    """K210"""
+    with pytest.raises(TypeError, match="fallback must be ISO-8859-1 string"):
+        disposition("€ rates.pdf", fallback="€ rates.pdf")
+
+
+async def test_a_latin1_fallback_has_its_non_ascii_characters_replaced(
+    client: ClientFor,
+) -> None:
+    """Issue 17, item 12: sent as UTF-8 a Latin-1 fallback would arrive garbled,
+    so its non-ASCII characters become ``?`` (as the ``fallback=True`` name)."""
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.attachment("£ and € rates.pdf", fallback="£ and EURO rates.pdf")
+        ctx.body = "pdf"
+
+    reply = await (await client(Koa().use(mw))).get("/")
+    assert reply.status == 200
+    assert reply.headers["Content-Disposition"] == (
+        'attachment; filename="? and EURO rates.pdf"; '
+        "filename*=UTF-8''%C2%A3%20and%20%E2%82%AC%20rates.pdf"
+    )
 
 
 async def test_latin1_file_name_arrives_intact_on_the_wire(client: ClientFor) -> None:

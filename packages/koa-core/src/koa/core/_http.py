@@ -102,6 +102,7 @@ _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
 # every other name also gets filename*=UTF-8''... (a deliberate difference).
 _TEXT = re.compile(r"^[\x20-\x7e]+\Z")
 _NON_ASCII = re.compile(r"[^\x20-\x7e]")
+_LATIN1 = re.compile(r"^[\x00-\xff]*\Z")
 _HEX_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _ATTR_CHAR_SAFE = "!"
 
@@ -128,10 +129,12 @@ def content_disposition(
     if not isinstance(fallback, (str, bool)):
         raise TypeError("fallback must be a string or boolean")
     if isinstance(fallback, str) and _NON_ASCII.search(fallback):
-        raise TypeError(
-            "fallback must be a printable ASCII string (headers are sent as UTF-8, "
-            "so a Latin-1 filename would arrive garbled; filename* carries the real name)"
-        )
+        if not _LATIN1.match(fallback):
+            raise TypeError("fallback must be ISO-8859-1 string")
+        # Node sends a Latin-1 fallback as Latin-1 bytes; headers go out as
+        # UTF-8 here, where they would arrive garbled: the non-ASCII characters
+        # become "?" as in the fallback=True name (filename* has the real one).
+        fallback = _NON_ASCII.sub("?", fallback)
     name = posixpath.basename(filename)
     is_quoted_string = bool(_TEXT.match(name))
     if isinstance(fallback, str):

@@ -41,7 +41,10 @@ _FORBIDDEN_HOST = frozenset(" \t\r\n#%/:<>?@[\\]^|\x00\x7f")
 
 def parse_query(querystring: str) -> dict[str, QueryValue]:
     """Parse a query string as Koa does (URLSearchParams: ``+`` is a space, no
-    nesting; a repeated key gives a list; ``a`` and ``a=`` give ``""``)."""
+    nesting; a repeated key gives a list; ``a`` and ``a=`` give ``""``; one
+    leading ``?`` is dropped, so ``/??a=1`` gives ``{"a": "1"}``)."""
+    if querystring[:1] == "?":
+        querystring = querystring[1:]
     query: dict[str, QueryValue] = {}
     for key, value in parse_qsl(querystring, keep_blank_values=True):
         current = query.get(key)
