@@ -45,6 +45,21 @@ def current_context() -> Context | None:
     return _current.get()
 
 
+class _Once:
+    """A listener added by ``app.once()``: removes itself, then calls it."""
+
+    __slots__ = ("app", "event", "listener")
+
+    def __init__(self, app: Koa, event: str, listener: Callable[..., Any]) -> None:
+        self.app = app
+        self.event = event
+        self.listener = listener
+
+    def __call__(self, *args: Any) -> Any:
+        self.app.off(self.event, self)
+        return self.listener(*args)
+
+
 class Koa:
     """A Koa application.
 
@@ -90,10 +105,12 @@ class Koa:
 
     # -- middleware ----------------------------------------------------------
 
-    def use(self, fn: Callable[[_C, Next], Awaitable[Any]]) -> Koa:
+    def use(self, fn: Callable[[_C, Next], Awaitable[Any]] | Callable[[_C], Awaitable[Any]]) -> Koa:
         """Add a middleware, ``async def mw(ctx, next)``; returns the app.
         ``ctx`` may be annotated with a typing-only subclass of Context that
-        declares what upstream middleware adds (``ctx: BodyParserContext``)."""
+        declares what upstream middleware adds (``ctx: BodyParserContext``).
+        ``async def mw(ctx)`` (no ``next``, as many Koa examples write it) is
+        accepted: it ends the chain, as in Koa."""
         if isinstance(fn, Koa):
             raise TypeError(
                 "app.use() takes middleware, not a Koa app: mount apps with "
@@ -142,6 +159,21 @@ class Koa:
         for every error that reaches Koa; with none, errors are logged by
         :meth:`onerror`. Listeners may be coroutine functions."""
         self._listeners.setdefault(event, []).append(listener)
+        return self
+
+    def once(self, event: str, listener: Callable[..., Any]) -> Koa:
+        """Call *listener* on the next *event* only (Node's ``emitter.once``)."""
+        return self.on(event, _Once(self, event, listener))
+
+    def off(self, event: str, listener: Callable[..., Any]) -> Koa:
+        """Remove *listener* from *event* (the last one added, if added more
+        than once; one added with :meth:`once` too). Unknown ones are ignored."""
+        listeners = self._listeners.get(event, [])
+        for index in range(len(listeners) - 1, -1, -1):
+            added = listeners[index]
+            if added is listener or (isinstance(added, _Once) and added.listener is listener):
+                del listeners[index]
+                break
         return self
 
     def listener_count(self, event: str) -> int:

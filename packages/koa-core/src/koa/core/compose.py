@@ -36,11 +36,58 @@ def returns_awaitable(fn: _F) -> _F:
     return fn
 
 
+def _positional_count(fn: Callable[..., Any]) -> int:
+    """How many positional arguments *fn* takes (2 when it takes ``*args`` or
+    its signature cannot be read)."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 2
+    count = 0
+    for parameter in parameters:
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            return 2
+        if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+            count += 1
+    return count
+
+
+def _without_next(fn: Callable[..., Any]) -> Middleware:
+    """``async def mw(ctx)`` as middleware: Koa calls ``fn(ctx, next)`` and
+    JavaScript drops the extra argument; here the wrapper drops it."""
+    if inspect.iscoroutinefunction(fn):
+
+        @returns_awaitable
+        def call(ctx: Context, next: Next) -> Awaitable[Any]:
+            return fn(ctx)  # type: ignore[no-any-return]
+
+    else:
+
+        async def call(ctx: Context, next: Next) -> Any:
+            result = fn(ctx)
+            if inspect.isawaitable(result):
+                return await result
+            return result
+
+    call.__name__ = getattr(fn, "__name__", "middleware")
+    return call
+
+
 def ensure_async(fn: Callable[..., Any]) -> Middleware:
     """*fn* itself when it is an ``async def`` (or marked with
     :func:`returns_awaitable`); otherwise a wrapper that calls it and awaits
     its result when that is awaitable (Koa accepts plain functions that
-    return a promise, or nothing)."""
+    return a promise, or nothing). A middleware of one parameter,
+    ``async def mw(ctx)``, is called without ``next`` (as Koa, where
+    JavaScript drops the extra argument): downstream middleware do not run."""
+    count = 2 if getattr(fn, _MARK, False) or not callable(fn) else _positional_count(fn)
+    if count < 2:
+        if count == 0:
+            raise TypeError(
+                f"middleware must take (ctx, next), or at least ctx: got {fn!r}; "
+                "write `async def mw(ctx: Context, next: Next) -> None`"
+            )
+        return _without_next(fn)
     if (
         getattr(fn, _MARK, False)
         or inspect.iscoroutinefunction(fn)
