@@ -338,11 +338,43 @@ class Difference:
     ours: str
 
 
+def _canonical(value: Any) -> Any:
+    # JSON's 1 and 1.0 are one number; Python's True == 1 must not hide a difference
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def _json(answer: Answer) -> Any:
+    """The body parsed, canonical, if it is JSON (else ValueError)."""
     content_type = ",".join(answer.headers.get("content-type", [])).lower()
     if "json" not in content_type:
         raise ValueError("not JSON")
-    return json.loads(answer.body)
+    return _canonical(json.loads(answer.body))
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _json_paths(a: Any, b: Any, path: str = "") -> list[tuple[str, Any, Any]]:
+    """Where two JSON values differ (``.key`` / ``[i]`` paths), type-strict."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for key in sorted(a.keys() | b.keys()):
+            missing = "<absent>"
+            out += _json_paths(a.get(key, missing), b.get(key, missing), f"{path}.{key}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        out = []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            out += _json_paths(x, y, f"{path}[{i}]")
+        return out
+    return [] if _dump(a) == _dump(b) else [(path, a, b)]
 
 
 def _show(value: Any, limit: int = 300) -> str:
@@ -367,11 +399,13 @@ def compare(scenario: Scenario, koa: Answer, ours: Answer) -> list[Difference]:
     body_equal_as_json = False
     if koa.body != ours.body:
         try:
-            body_equal_as_json = _json(koa) == _json(ours)
+            paths = _json_paths(_json(koa), _json(ours))
         except ValueError:
-            body_equal_as_json = False
-        if not body_equal_as_json:
             check("body", koa.body, ours.body)
+        else:
+            body_equal_as_json = not paths
+            for where, a, b in paths:
+                out.append(Difference(f"body {where}".rstrip(), _show(_dump(a)), _show(_dump(b))))
     if body_equal_as_json:
         # the same JSON written with other spacing or key order: its length differs
         ignored = ignored | {"content-length"}
@@ -403,10 +437,12 @@ class Deviation:
         """Whether every differing field is one this entry lists (all when it lists none)."""
         if not self.differs:
             return True
-        return all(
-            any(d.field == f or d.field.startswith(f + " ") for f in self.differs)
-            for d in differences
-        )
+        return all(any(_within(d.field, f) for f in self.differs) for d in differences)
+
+
+def _within(field: str, listed: str) -> bool:
+    """``body .a[0]`` is within ``body .a``, ``body`` and ``body .a[0]``."""
+    return field == listed or (field.startswith(listed) and field[len(listed)] in " .[")
 
 
 def load_deviations(path: Path = DEVIATIONS) -> dict[tuple[str, str], Deviation]:
@@ -415,22 +451,58 @@ def load_deviations(path: Path = DEVIATIONS) -> dict[tuple[str, str], Deviation]
     out: dict[tuple[str, str], Deviation] = {}
     for kind in ("accepted", "known"):
         for entry in data.get(kind, []):
-            missing = [k for k in ("scenario", "request", "koa", "ours", "why") if not entry.get(k)]
-            if missing:
+            missing = [k for k in ("scenario", "koa", "ours", "why") if not entry.get(k)]
+            names = entry.get("requests", [entry["request"]] if "request" in entry else [])
+            if missing or not names:
+                missing += [] if names else ["request (or requests)"]
                 raise SystemExit(f"deviations.toml: a [[{kind}]] entry lacks {', '.join(missing)}")
-            key = (entry["scenario"], entry["request"])
-            if key in out:
-                raise SystemExit(f"deviations.toml: {key[0]}/{key[1]} is listed twice")
-            out[key] = Deviation(
-                kind,
-                entry["scenario"],
-                entry["request"],
-                tuple(entry.get("differs", ())),
-                entry["koa"],
-                entry["ours"],
-                entry["why"],
-            )
+            for name in names:
+                key = (entry["scenario"], name)
+                if key in out:
+                    raise SystemExit(f"deviations.toml: {key[0]}/{key[1]} is listed twice")
+                out[key] = Deviation(
+                    kind,
+                    entry["scenario"],
+                    name,
+                    tuple(entry.get("differs", ())),
+                    entry["koa"],
+                    entry["ours"],
+                    entry["why"],
+                )
     return out
+
+
+def render_markdown(path: Path = DEVIATIONS) -> str:
+    """deviations.toml as Markdown: per entry the requests (raw bytes), Koa.js's
+    answer, ours and why (the docs page "Conformance with Koa.js" shows it)."""
+    entries = tomllib.loads(path.read_text("utf-8"))
+    requests: dict[tuple[str, str], Request] = {}
+    for directory in all_scenarios():
+        for request in load_scenario(directory).requests:
+            requests[directory.name, request.name] = request
+    out: list[str] = []
+    titles = {
+        "accepted": "Accepted deviations: ours is the better answer",
+        "known": "Known divergences, not yet fixed (tracked in issue 17)",
+    }
+    for kind, title in titles.items():
+        listed = entries.get(kind, [])
+        count = sum(len(e.get("requests", [e.get("request")])) for e in listed)
+        out += [f"## {title}", "", f"{count} requests in {len(listed)} entries.", ""]
+        for entry in listed:
+            names = entry.get("requests", [entry.get("request")])
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            out += [f"### {entry['scenario']}: {shown}", "", "```text"]
+            for name in names:
+                found = requests.get((entry["scenario"], name))
+                data = repr(found.data)[2:-1] if found else "(no such request)"
+                out.append(f"{name}: {data[:300]}")
+            out += ["```", "", "| Koa.js | Koa for Python |", "|---|---|"]
+            cells = [str(entry[k]).replace("|", "\\|").replace("\n", " ") for k in ("koa", "ours")]
+            out += [f"| {cells[0]} | {cells[1]} |", ""]
+            label = "Why ours is better" if kind == "accepted" else "What is wrong"
+            out += [f"**{label}:** {entry['why']}", ""]
+    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- #
