@@ -7,8 +7,11 @@ import dataclasses
 import io
 import json
 from collections.abc import AsyncGenerator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from enum import Enum
 from typing import Any
+from uuid import UUID
 
 from aiohttp import StreamReader
 
@@ -34,17 +37,44 @@ CHUNK_SIZE = 64 * 1024
 _pending_closes: set[asyncio.Task[Any]] = set()
 
 
+def _app_json_default() -> Any:
+    from .application import current_context  # only for values JSON lacks
+
+    ctx = current_context()
+    return None if ctx is None else getattr(ctx.app, "json_default", None)
+
+
 def _json_default(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
+    # Called by the encoder only for values JSON has no type for.
+    hook = _app_json_default()
+    if hook is not None:
+        try:
+            return hook(value)
+        except TypeError:
+            pass  # not one of the app's types: the defaults below
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:  # naive: no zone to claim
+            return value.isoformat()
+        # Date.prototype.toJSON: UTC, milliseconds, "Z".
+        utc = value.astimezone(UTC)
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    if isinstance(value, (date, time)):
         return value.isoformat()
     to_json = getattr(value, "to_json", None)
     if callable(to_json):
         return to_json()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)  # Decimal as text: no precision lost
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    raise TypeError(
+        f"Object of type {type(value).__name__} is not JSON serializable: give it a "
+        "to_json() method, or convert it in app.json_default"
+    )
 
 
 _encoder = json.JSONEncoder(

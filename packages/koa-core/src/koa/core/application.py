@@ -71,6 +71,11 @@ class Koa:
     ``silent``: do not log errors by default.
     """
 
+    #: Converts values JSON bodies cannot hold natively, before the defaults
+    #: (``to_json()``, dates, UUID, Decimal, Enum, dataclasses...): return a
+    #: JSON-able value, or raise ``TypeError`` to leave *value* to the defaults.
+    json_default: Callable[[Any], Any] | None = None
+
     def __init__(
         self,
         *,
