@@ -24,7 +24,8 @@ def _module(dist: str) -> str:
 
 def test_all_six_packages_exist() -> None:
     assert NAMES == [
-        "koa-bodyparser", "koa-core", "koa-logger", "koa-mount", "koa-router", "koa-static",
+        "koa-bodyparser", "koa-core", "koa-logger", "koa-mount", "koa-router", "koa-session",
+        "koa-static",
     ]  # fmt: skip
 
 
