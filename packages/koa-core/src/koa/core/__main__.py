@@ -2,47 +2,24 @@
 
 koa serve module:app [--host H] [--port P] [--workers N] [--reuse-port]
                      [--reload] [--uvloop] [--access-log] [--shutdown-timeout S]
+                     [--headers-timeout S] [--request-timeout S]
+                     [--keepalive-timeout S] [--max-connections N]
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
-from .application import Koa
+from ._loading import load_app
 
 __all__ = ["load_app", "main"]
 
 
-def load_app(target: str) -> Koa:
-    """Import ``module:attribute`` (``attribute`` defaults to ``app``) and check
-    it is a Koa app; a callable attribute is called as a factory."""
-    module_name, _, attribute = target.partition(":")
-    if not module_name:
-        raise SystemExit(f"koa: expected module:app, got {target!r}")
-    if "" not in sys.path and "." not in sys.path:
-        sys.path.insert(0, "")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as err:
-        if err.name != module_name.split(".")[0] and err.name != module_name:
-            raise
-        raise SystemExit(f"koa: cannot import {module_name!r}: {err}") from None
-    try:
-        app = getattr(module, attribute or "app")
-    except AttributeError:
-        raise SystemExit(f"koa: {module_name!r} has no attribute {attribute or 'app'!r}") from None
-    if not isinstance(app, Koa) and callable(app):
-        app = app()
-    if not isinstance(app, Koa):
-        raise SystemExit(f"koa: {target!r} is not a Koa application")
-    return app
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``koa`` console script."""
+    from ._server import HEADERS_TIMEOUT, KEEPALIVE_TIMEOUT, REQUEST_TIMEOUT
     from ._supervisor import ServeOptions, serve
 
     parser = argparse.ArgumentParser(prog="koa", description="Serve Koa for Python apps.")
@@ -66,10 +43,39 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=10.0,
         help="seconds requests in flight get to finish on SIGTERM (default 10)",
     )
+    cmd.add_argument(
+        "--headers-timeout",
+        type=float,
+        default=HEADERS_TIMEOUT,
+        help="seconds a client gets to send a request's headers (default 60)",
+    )
+    cmd.add_argument(
+        "--request-timeout",
+        type=float,
+        default=REQUEST_TIMEOUT,
+        help="seconds a client gets to send a whole request, body included (default 300)",
+    )
+    cmd.add_argument(
+        "--keepalive-timeout",
+        type=float,
+        default=KEEPALIVE_TIMEOUT,
+        help="seconds an idle connection is kept open (default 5)",
+    )
+    cmd.add_argument(
+        "--max-connections",
+        type=int,
+        default=None,
+        help="connections served at once per process; more get a 503 "
+        "(default: from the open-files limit)",
+    )
     args_list = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(args_list)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    for name in ("headers_timeout", "request_timeout", "keepalive_timeout", "max_connections"):
+        value = getattr(args, name)
+        if value is not None and not value > 0:
+            parser.error(f"--{name.replace('_', '-')} must be positive")
     options = ServeOptions(
         target=args.app,
         host=args.host,
@@ -80,6 +86,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         access_log=args.access_log,
         shutdown_timeout=args.shutdown_timeout,
         reuse_port=args.reuse_port,
+        headers_timeout=args.headers_timeout,
+        request_timeout=args.request_timeout,
+        keepalive_timeout=args.keepalive_timeout,
+        max_connections=args.max_connections,
     )
     serve(options, args_list)
 

@@ -14,7 +14,13 @@ from aiohttp import web
 from aiohttp.web_request import BaseRequest
 
 from ._respond import respond, respond_buffered
-from ._server import ServerHandle, start_server
+from ._server import (
+    HEADERS_TIMEOUT,
+    KEEPALIVE_TIMEOUT,
+    REQUEST_TIMEOUT,
+    ServerHandle,
+    start_server,
+)
 from .asgi import AsgiApp
 from .compose import ensure_async, starter
 from .context import Context
@@ -234,13 +240,27 @@ class Koa:
         host: str | None = "127.0.0.1",
         *,
         shutdown_timeout: float = 10.0,
+        headers_timeout: float = HEADERS_TIMEOUT,
+        request_timeout: float = REQUEST_TIMEOUT,
+        keepalive_timeout: float = KEEPALIVE_TIMEOUT,
+        max_connections: int | None = None,
         **server_options: Any,
     ) -> ServerHandle:
         """Start serving on *host*:*port* (port 0 picks a free one) and return a
         handle with the bound ``addresses``, ``url`` and ``await close()``.
-        ``server_options`` go to aiohttp's server (``access_log``...)."""
+        The deadlines (seconds) and ``max_connections`` are
+        :func:`~koa.core.make_server`'s; other ``server_options`` go to
+        aiohttp's server (``access_log``...)."""
         return await start_server(
-            self, host=host, port=port, shutdown_timeout=shutdown_timeout, **server_options
+            self,
+            host=host,
+            port=port,
+            shutdown_timeout=shutdown_timeout,
+            headers_timeout=headers_timeout,
+            request_timeout=request_timeout,
+            keepalive_timeout=keepalive_timeout,
+            max_connections=max_connections,
+            **server_options,
         )
 
     def run(
@@ -249,17 +269,31 @@ class Koa:
         host: str | None = "127.0.0.1",
         *,
         shutdown_timeout: float = 10.0,
+        headers_timeout: float = HEADERS_TIMEOUT,
+        request_timeout: float = REQUEST_TIMEOUT,
+        keepalive_timeout: float = KEEPALIVE_TIMEOUT,
+        max_connections: int | None = None,
         **server_options: Any,
     ) -> None:
         """Serve until SIGINT or SIGTERM, then shut down gracefully: stop
-        accepting, let requests in flight finish (at most *shutdown_timeout*
-        seconds), close keep-alive connections. Blocks."""
+        accepting, let requests in flight finish within *shutdown_timeout*
+        seconds (then cancel them), close keep-alive connections, run the
+        ``on_shutdown`` hooks. Blocks. The deadlines (seconds) and
+        ``max_connections`` are :func:`~koa.core.make_server`'s."""
 
         from ._supervisor import serve_until_signal
 
         asyncio.run(
             serve_until_signal(
-                self, host=host, port=port, shutdown_timeout=shutdown_timeout, **server_options
+                self,
+                host=host,
+                port=port,
+                shutdown_timeout=shutdown_timeout,
+                headers_timeout=headers_timeout,
+                request_timeout=request_timeout,
+                keepalive_timeout=keepalive_timeout,
+                max_connections=max_connections,
+                **server_options,
             )
         )
 

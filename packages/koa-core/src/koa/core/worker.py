@@ -4,20 +4,44 @@ Built on aiohttp's own Gunicorn worker, so Gunicorn's process model, config
 (``--workers``, ``--bind``, ``--graceful-timeout``, ``--keep-alive``,
 ``--max-requests``, access logs, TLS) and signals behave as they do for
 aiohttp apps. Needs ``pip install gunicorn`` (or ``koa-core[gunicorn]``).
+
+The idle timeout is Gunicorn's ``keepalive`` setting; the other limits of
+:func:`koa.core.make_server` come from the environment, which Gunicorn's
+``raw_env`` setting (``--env``) fills: ``KOA_HEADERS_TIMEOUT``,
+``KOA_REQUEST_TIMEOUT`` (seconds) and ``KOA_MAX_CONNECTIONS``.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 from aiohttp.worker import GunicornUVLoopWebWorker, GunicornWebWorker
 
-from ._server import make_server
+from ._server import HEADERS_TIMEOUT, REQUEST_TIMEOUT, make_server, quiet_accept_errors
 from .application import Koa
 
 __all__ = ["GunicornUVLoopWorker", "GunicornWorker"]
+
+
+def limits_from_env() -> dict[str, Any]:
+    """``headers_timeout``, ``request_timeout`` and ``max_connections`` from
+    ``KOA_HEADERS_TIMEOUT``, ``KOA_REQUEST_TIMEOUT`` and ``KOA_MAX_CONNECTIONS``."""
+    limits: dict[str, Any] = {}
+    settings: tuple[tuple[str, str, Callable[[str], Any], Any], ...] = (
+        ("headers_timeout", "KOA_HEADERS_TIMEOUT", float, HEADERS_TIMEOUT),
+        ("request_timeout", "KOA_REQUEST_TIMEOUT", float, REQUEST_TIMEOUT),
+        ("max_connections", "KOA_MAX_CONNECTIONS", int, None),
+    )
+    for name, variable, kind, default in settings:
+        text = os.environ.get(variable)
+        try:
+            limits[name] = default if text is None else kind(text)
+        except ValueError:
+            raise RuntimeError(f"{variable}={text!r} is not a valid {kind.__name__}") from None
+    return limits
 
 
 class GunicornWorker(GunicornWebWorker):  # type: ignore[misc,unused-ignore]
@@ -32,12 +56,14 @@ class GunicornWorker(GunicornWebWorker):  # type: ignore[misc,unused-ignore]
                 "point gunicorn at module:app where app = Koa()"
             )
         await app.startup()
+        quiet_accept_errors(self.loop)
         access_log = self.log.access_log if self.cfg.accesslog else None
         runner = web.ServerRunner(
             make_server(
                 app,
                 logger=self.log,
                 keepalive_timeout=self.cfg.keepalive,
+                **limits_from_env(),
                 access_log=access_log,
                 access_log_format=self._get_valid_log_format(self.cfg.access_log_format),
             ),
