@@ -9,6 +9,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -181,7 +182,7 @@ async def test_connections_above_max_connections_get_503_at_once_and_the_others_
         {"max_connections": 0},
     ],
 )
-def test_limits_must_be_positive(options: dict[str, float]) -> None:
+def test_limits_must_be_positive(options: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="must be a positive number"):
         make_server(Koa(), **options)
 
