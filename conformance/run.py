@@ -456,6 +456,8 @@ def load_deviations(path: Path = DEVIATIONS) -> dict[tuple[str, str], Deviation]
             if missing or not names:
                 missing += [] if names else ["request (or requests)"]
                 raise SystemExit(f"deviations.toml: a [[{kind}]] entry lacks {', '.join(missing)}")
+            if "*" in names and not entry.get("differs"):
+                raise SystemExit('deviations.toml: a request = "*" entry must list `differs`')
             for name in names:
                 key = (entry["scenario"], name)
                 if key in out:
@@ -496,6 +498,8 @@ def render_markdown(path: Path = DEVIATIONS) -> str:
             for name in names:
                 found = requests.get((entry["scenario"], name))
                 data = repr(found.data)[2:-1] if found else "(no such request)"
+                if name == "*":
+                    data = "every request of the scenario, for: " + ", ".join(entry["differs"])
                 out.append(f"{name}: {data[:300]}")
             out += ["```", "", "| Koa.js | Koa for Python |", "|---|---|"]
             cells = [str(entry[k]).replace("|", "\\|").replace("\n", " ") for k in ("koa", "ours")]
@@ -585,19 +589,36 @@ def run_scenario(
                         if scenario.log_pattern.search(line)
                     ]
             differences = compare(scenario, koa_answer, our_answer)
-            entry = deviations.get((scenario.name, request.name))
-            if not differences:
-                verdict = "identical"
-            elif entry is not None and entry.covers(differences):
-                verdict = entry.kind
-            else:
-                verdict = "DIFFERS"
-            stale = entry is not None and not differences
+            verdict, stale = judge(deviations, scenario.name, request.name, differences)
             outcomes.append(Outcome(request, koa_answer, our_answer, differences, verdict, stale))
     finally:
         koa.stop()
         ours.stop()
     return outcomes
+
+
+def judge(
+    deviations: dict[tuple[str, str], Deviation],
+    scenario: str,
+    request: str,
+    differences: list[Difference],
+) -> tuple[str, bool]:
+    """The verdict on one request's differences, and whether its own entry is stale.
+
+    The scenario's ``request = "*"`` entry covers its listed fields on every
+    request; the request's own entry must cover what remains."""
+    entry = deviations.get((scenario, request))
+    if not differences:
+        return "identical", entry is not None
+    rest = differences
+    wildcard = deviations.get((scenario, "*"))
+    if wildcard is not None:
+        rest = [d for d in differences if not wildcard.covers([d])]
+        if not rest:
+            return wildcard.kind, False
+    if entry is not None and entry.covers(rest):
+        return entry.kind, False
+    return "DIFFERS", False
 
 
 def _table(rows: list[list[str]]) -> str:
@@ -659,19 +680,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     scenarios = [load_scenario(p) for p in paths]
     names = {(s.name, r.name) for s in scenarios for r in s.requests}
     ran = {s.name for s in scenarios}
-    orphans = [f"{s}/{r}" for (s, r) in deviations if s in ran and (s, r) not in names]
+    orphans = [f"{s}/{r}" for (s, r) in deviations if s in ran and r != "*" and (s, r) not in names]
     if orphans:
         print(f"conformance: deviations.toml lists requests no scenario has: {', '.join(orphans)}")
     total = Tally()
     started = time.monotonic()
+    broken: list[str] = []
     for scenario in scenarios:
-        total.add(report(scenario, run_scenario(scenario, deviations, args.only), args.verbose))
+        try:
+            outcomes = run_scenario(scenario, deviations, args.only)
+        except RuntimeError as error:
+            print(f"\n== {scenario.name}: NOT RUN\n{error}")
+            broken.append(scenario.name)
+            continue
+        total.add(report(scenario, outcomes, args.verbose))
+    if broken:
+        print(f"\nconformance: scenarios that did not run: {', '.join(broken)}")
     print(f"\n({time.monotonic() - started:.1f} s; {total.failed} differ)")
     print(
         f"conformance: {total.identical} identical, {total.accepted} accepted, "
         f"{total.known} known of {total.total}"
     )
-    return 1 if total.failed or orphans else 0
+    return 1 if total.failed or orphans or broken else 0
 
 
 if __name__ == "__main__":
