@@ -128,6 +128,35 @@ def test_identity_can_be_refused() -> None:
     assert ctx.accepts_encodings("identity") is False
 
 
+async def test_any_coding_prefers_the_first_offered_over_identity(client: ClientFor) -> None:
+    """Issue 17, item 8: ``*`` covers ``identity`` too, so it is not added
+    as an exact (more specific) match; negotiator's order wins."""
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.body = {"best": ctx.accepts_encodings("br", "identity"), "all": ctx.accepts_encodings()}
+
+    reply = await (await client(Koa().use(mw))).get("/", headers={"Accept-Encoding": "*"})
+    assert reply.json() == {"best": "br", "all": ["*"]}
+
+
+async def test_a_refused_coding_leaves_identity_acceptable(client: ClientFor) -> None:
+    """Issue 17, item 8: ``gzip;q=0`` refuses gzip, not identity (negotiator)."""
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.body = {
+            "best": ctx.accepts_encodings("gzip", "identity"),
+            "all": ctx.accepts_encodings(),
+        }
+
+    reply = await (await client(Koa().use(mw))).get("/", headers={"Accept-Encoding": "gzip;q=0"})
+    assert reply.json() == {"best": "identity", "all": ["identity"]}
+
+
+def test_any_coding_refused_refuses_identity() -> None:
+    ctx = create_context(headers={"Accept-Encoding": "*;q=0"})
+    assert (ctx.accepts_encodings(), ctx.accepts_encodings("identity")) == ([], False)
+
+
 def test_accepts_languages() -> None:
     """K154"""
     ctx = create_context(headers={"Accept-Language": "en;q=0.8, es, pt"})

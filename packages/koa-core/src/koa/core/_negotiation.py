@@ -200,10 +200,11 @@ def preferred_languages(header: str | None, provided: Sequence[str] | None = Non
 
 def preferred_encodings(header: str | None, provided: Sequence[str] | None = None) -> list[str]:
     """Encodings from an Accept-Encoding header; ``identity`` is acceptable unless
-    refused (``identity;q=0``), at the lowest quality the header gives."""
+    refused (``identity;q=0`` or ``*;q=0``), at the lowest non-zero quality the
+    header gives (negotiator's rule: ``gzip;q=0`` still accepts ``identity``)."""
     specs = _parse(header or "", _parse_simple)
-    if not any(s.value.lower() == "identity" for s in specs):
-        lowest = min([1.0, *(s.q for s in specs)])
+    if not any(s.value.lower() == "identity" or s.value == "*" for s in specs):
+        lowest = min([1.0, *(s.q or 1.0 for s in specs)])
         specs.append(_Spec("identity", "identity", "", {}, lowest, len(specs)))
     return _negotiate(specs, provided, _specify_simple)
 

@@ -103,7 +103,15 @@ def _open(opts: FileOptions, path: str, accept_br: bool, accept_gz: bool) -> Fou
             if os.path.isfile(path + ext):
                 path += ext
                 break
-    st = os.stat(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        # Only "<file>.gz" / "<file>.br" exists: sent to a client that takes
+        # it, as koa-send (which looks for the variant before the file).
+        found = _variant_only(opts, path, accept_br, accept_gz)
+        if found is None:
+            raise
+        return found
     if stat.S_ISDIR(st.st_mode):
         if not (opts.format and opts.index):
             return None
@@ -133,6 +141,20 @@ def _open(opts: FileOptions, path: str, accept_br: bool, accept_gz: bool) -> Fou
             return _found(variant, path, opened, coding, has_variants)
     opened = _open_regular(path, root)
     return None if opened is None else _found(path, path, opened, None, has_variants)
+
+
+def _variant_only(opts: FileOptions, path: str, accept_br: bool, accept_gz: bool) -> Found | None:
+    """The accepted precompressed variant of *path*, a file that does not exist."""
+    root = None if opts.follow_symlinks else os.path.realpath(opts.root)
+    for enabled, accepted, suffix, coding in (
+        (opts.brotli, accept_br, ".br", "br"),
+        (opts.gzip, accept_gz, ".gz", "gzip"),
+    ):
+        if enabled and accepted and os.path.isfile(path + suffix):
+            opened = _open_regular(path + suffix, root)
+            if opened is not None:
+                return _found(path + suffix, path, opened, coding, True)
+    return None
 
 
 def _found(

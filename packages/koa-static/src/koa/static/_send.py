@@ -130,8 +130,11 @@ async def send(
       (off by default: such files are not sent).
 
     The file is stat-ed and opened in a worker thread and sent with
-    ``loop.sendfile``; HEAD gets the headers only.
+    ``loop.sendfile``; HEAD gets the headers only. An empty *path* is a
+    :class:`ValueError` (koa-send's ``pathname required``).
     """
+    if not path:
+        raise ValueError("send() needs a path: pass ctx.path, or '/' for the index")
     opts = send_options(
         root=root,
         index=index,
