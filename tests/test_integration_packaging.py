@@ -19,19 +19,19 @@ MIDDLEWARE = [p for p in PACKAGES if p.name != "koa-core"]
 
 
 def _module(dist: str) -> str:
-    return "koa." + dist.removeprefix("koa-")
+    return "koa." + dist.removeprefix("koa-").replace("-", "_")
 
 
 def test_all_six_packages_exist() -> None:
     assert NAMES == [
-        "koa-bodyparser", "koa-core", "koa-logger", "koa-mount", "koa-router", "koa-session",
-        "koa-static",
+        "koa-basic-auth", "koa-bodyparser", "koa-core", "koa-cors", "koa-helmet", "koa-jwt",
+        "koa-logger", "koa-mount", "koa-router", "koa-session", "koa-static",
     ]  # fmt: skip
 
 
 @pytest.mark.parametrize("package", PACKAGES, ids=NAMES)
 def test_package_ships_what_a_published_package_needs(package: Path) -> None:
-    module_dir = package / "src" / "koa" / package.name.removeprefix("koa-")
+    module_dir = package / "src" / "koa" / _module(package.name).removeprefix("koa.")
     for needed in ("README.md", "CHANGELOG.md", "LICENSE"):
         assert (package / needed).is_file(), needed
     assert (module_dir / "py.typed").is_file()
@@ -64,7 +64,7 @@ def test_importing_a_package_pulls_in_no_sibling(package: str) -> None:
         "if m.startswith('koa.') and m.count('.') >= 1})))"
     )
     loaded = json.loads(subprocess.check_output([sys.executable, "-c", code], text=True))
-    allowed = {"core", package.removeprefix("koa-")}
+    allowed = {"core", _module(package).removeprefix("koa.")}
     assert set(loaded) <= allowed, set(loaded) - allowed
 
 
