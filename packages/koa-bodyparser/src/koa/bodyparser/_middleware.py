@@ -50,6 +50,23 @@ def _matcher(types: tuple[str, ...]) -> tuple[frozenset[str], list[str]]:
     return frozenset(exact), [t for t in types if t.lower() not in exact]
 
 
+def _bare_match(mime: str, pattern: str) -> bool:
+    """type-is's match of *pattern* (``"text/*"``, ``"+json"``,
+    ``"application/*+json"``) against *mime*, for a request without a body,
+    which ``ctx.request.is_()`` does not match. A pattern without ``/``
+    (``"json"``) needs the MIME table: it matches only requests with a body."""
+    pattern = pattern.lower()
+    if pattern.startswith("+"):
+        pattern = "*/*" + pattern
+    main, slash, sub = pattern.partition("/")
+    mime_main, _, mime_sub = mime.partition("/")
+    if not slash or (main != "*" and main != mime_main):
+        return False
+    if sub.startswith("*+"):
+        return mime_sub.endswith(sub[1:])
+    return sub == "*" or sub == mime_sub
+
+
 def _ensure_defaults(request: Any) -> None:
     # Koa leaves them undefined; here they always exist, None meaning "not read".
     state = request.__dict__
@@ -135,9 +152,16 @@ def bodyparser(
         if detect_json is not None and detect_json(ctx):
             return "json"
         request = ctx.request
-        if not request.has_body():
-            return None
         mime = request.type.lower()
+        if not request.has_body():
+            # As @koa/bodyparser (type-is on the header alone): a parsable type
+            # without a body is read as an empty one (raw_body "").
+            for kind, exact, patterns in matchers:
+                if kind == "multipart":  # not @koa/bodyparser's: no parts, no body
+                    continue
+                if mime and (mime in exact or any(_bare_match(mime, p) for p in patterns)):
+                    return kind
+            return None
         for kind, exact, patterns in matchers:
             if mime in exact or (patterns and request.is_(patterns)):
                 return kind

@@ -50,19 +50,26 @@ class _Inflater(Protocol):
 
 class _Zlib:
     """gzip or zlib-wrapped deflate (detected from the header, as Node's
-    ``createUnzip`` does)."""
+    ``createUnzip`` does). A gzip body may hold several members one after
+    the other (``cat a.gz b.gz``): each is inflated, as Node does."""
 
-    __slots__ = ("_zlib",)
+    __slots__ = ("_gzip", "_zlib")
 
     def __init__(self) -> None:
         self._zlib = zlib.decompressobj(32 + zlib.MAX_WBITS)
+        self._gzip: bool | None = None  # known from the first byte
 
     def inflate(self, data: bytes, max_length: int) -> bytes:
-        if self._zlib.eof:
-            raise zlib.error("data after the end of the compressed body")
-        out = self._zlib.decompress(data, max_length)
-        if self._zlib.unused_data:
-            raise zlib.error("data after the end of the compressed body")
+        if self._gzip is None and data:
+            self._gzip = data[0] == 0x1F  # gzip's magic; never a zlib header
+        out = b""
+        while data and len(out) < max_length:
+            if self._zlib.eof:  # a member ended and more data follows
+                if not self._gzip:
+                    raise zlib.error("data after the end of the compressed body")
+                self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip only
+            out += self._zlib.decompress(data, max_length - len(out))
+            data = self._zlib.unused_data
         return out
 
     def finished(self) -> bool:
