@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from koa.bodyparser import bodyparser
-from koa.core import Context, Koa, Next
+from koa.bodyparser import BodyParserContext, bodyparser
+from koa.core import Koa, Next
 from koa.core.testing import Serve
 
 
@@ -22,7 +22,7 @@ def echo_app(**options: Any) -> Koa:
     app = Koa(silent=True)
     app.use(bodyparser(enable_types=["json", "form", "text"], **options))
 
-    async def echo(ctx: Context, next: Next) -> None:
+    async def echo(ctx: BodyParserContext, next: Next) -> None:
         ctx.body = {"body": ctx.request.body, "raw": ctx.request.raw_body}
 
     app.use(echo)
