@@ -21,7 +21,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import Any, Literal
 
 from aiohttp import web
@@ -30,7 +30,11 @@ from koa.core import Context, Middleware, Next, close_stream, is_stream, iterate
 
 from ._format import EMPTY_STATUSES, Formats, human_bytes, human_time
 
-__all__ = ["Transporter", "logger"]
+__all__ = ["Fields", "Transporter", "logger"]
+
+#: ``fields(ctx)``: extra fields for each JSON line (``{"trace_id": ...}``),
+#: called when the line is written; ``None`` or ``{}`` adds nothing.
+Fields = Callable[[Context], Mapping[str, Any] | None]
 
 #: ``transporter(line, args)``: receives each formatted line and its printf
 #: arguments ``[format, method, url, status, time, length]`` (``[format,
@@ -115,6 +119,7 @@ def logger(
     *,
     colors: bool | None = None,
     format: Literal["dev", "json"] = "dev",
+    fields: Fields | None = None,
 ) -> Middleware:
     """Log each request and response, as koa-logger does.
 
@@ -125,12 +130,17 @@ def logger(
     is a terminal and ``NO_COLOR`` is not set. ``format="json"``: one JSON
     object per response for production (method, path, status, duration in
     ms, bytes, ip, request_id when the request has one, outcome), no request
-    line, no colours.
+    line, no colours. ``fields(ctx)``: extra fields merged into each JSON
+    line, called when the line is written (while the request's trace span is
+    current, with koa-opentelemetry's ``log_fields``); they never replace the
+    logger's own fields, and a ``fields`` that raises is logged and skipped.
     """
     if transporter is not None and not callable(transporter):
         raise TypeError(f"transporter must be a function, got {transporter!r}")
     if format not in ("dev", "json"):
         raise ValueError(f"format must be 'dev' or 'json', got {format!r}")
+    if fields is not None and not callable(fields):
+        raise TypeError(f"fields must be a function (ctx) -> dict, got {fields!r}")
     emit: Transporter = transporter or _emit_to_logging
     if transporter is None and _log.level == logging.NOTSET:
         _log.setLevel(logging.INFO)
@@ -146,7 +156,9 @@ def logger(
             if status in EMPTY_STATUSES or ctx.method == "HEAD":
                 size = 0
             record = _json_record(ctx, marker, status, elapsed, size)
-            emit(json.dumps(record, separators=(",", ":")), [record])
+            if fields is not None:
+                _add_fields(record, fields, ctx)
+            emit(json.dumps(record, separators=(",", ":"), default=str), [record])
             return
         if marker == "xxx":
             length = "-"
@@ -199,6 +211,15 @@ def logger(
         return result
 
     return logger_middleware
+
+
+def _add_fields(record: dict[str, Any], fields: Fields, ctx: Context) -> None:
+    try:
+        extra = fields(ctx)
+        for name, value in (extra or {}).items():
+            record.setdefault(str(name), value)
+    except Exception:
+        _log.warning("the logger's fields() raised; the line is written without", exc_info=True)
 
 
 def _json_record(
