@@ -62,6 +62,20 @@ def _client_gone(ctx: Context) -> bool:
     return transport is None or transport.is_closing()
 
 
+def _default_body_length(ctx: Context, status: int) -> int | None:
+    """The length of the body Koa sends for a response left without one: the
+    status message (``Not Found``), filled in after the middleware, which
+    koa-logger, logging when the response is finished, counts."""
+    if (
+        ctx.response.body is not None
+        or status in EMPTY_STATUSES
+        or ctx.method == "HEAD"
+        or ctx.respond is False
+    ):
+        return None
+    return len((ctx.message or str(status)).encode("utf-8"))
+
+
 def _error_status(err: BaseException) -> int:
     for attr in ("status", "status_code"):
         status = getattr(err, attr, None)
@@ -152,6 +166,8 @@ def logger(
         # ctx.response.length serialises a JSON body to measure it, as Koa does;
         # an error line shows no length, so it does not ask.
         size = sent if sent is not None or marker == "xxx" else ctx.response.length
+        if size is None and marker != "xxx":
+            size = _default_body_length(ctx, status)
         if json_mode:
             if status in EMPTY_STATUSES or ctx.method == "HEAD":
                 size = 0
@@ -165,7 +181,7 @@ def logger(
         elif status in EMPTY_STATUSES:
             length = ""
         else:
-            length = "-" if size is None else human_bytes(size)
+            length = human_bytes(size) if size else "-"  # koa-logger: 0 is "-"
         fmt = formats.response(marker, status)
         args = (ctx.method, ctx.original_url, status, human_time(int(elapsed * 1000)), length)
         emit(fmt % args, [fmt, *args])
