@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """The logger scenario's requests: koa-logger's lines for every kind of
 answer (buffered, streamed, empty, redirects, errors, unhandled 404), lengths
 (b, kb, mb), methods, URLs with queries and non-ASCII, and its transporter

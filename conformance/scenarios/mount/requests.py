@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """The mount scenario's requests: prefixes with and without a trailing slash,
 Koa apps and plain middleware mounted, nesting, the root mount, what upstream
 sees after the mount, errors inside a mounted app, encoded prefixes."""

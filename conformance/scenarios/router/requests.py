@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """The router scenario's requests: path syntax, params, param handlers, use()
 scoping, nesting, prefixes, allowed_methods (OPTIONS, 405, 501, throw),
 strict/sensitive, exclusive, host, redirect(), url(), and odd input."""

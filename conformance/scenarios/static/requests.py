@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """The static scenario's requests: koa-static's options (hidden, index, defer,
 maxage + immutable, format, extensions, gzip/brotli) and koa-send used
 directly; MIME types, precompressed files, traversal and malformed paths."""
