@@ -68,6 +68,32 @@ async def test_redirect_percent_encodes_non_ascii(client: ClientFor) -> None:
     assert reply.headers["Location"] == "http://google.com/%F0%9F%98%93"
 
 
+async def test_redirect_body_shows_the_absolute_url_as_a_url_parser_writes_it(
+    client: ClientFor,
+) -> None:
+    """Issue 17, item 7: Koa's body has ``new URL(url).toString()``, percent-encoded."""
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.redirect("http://google.com/😓 a?q=é#f g")
+
+    c = await client(app_with(mw))
+    text = await c.get("/", headers={"Accept": "text/plain"})
+    expected = "http://google.com/%F0%9F%98%93%20a?q=%C3%A9#f%20g"
+    assert (text.headers["Location"], text.text) == (expected, f"Redirecting to {expected}.")
+    html = await c.get("/", headers={"Accept": "text/html"})
+    assert html.text == f"Redirecting to {expected}."
+
+
+async def test_redirect_body_keeps_a_relative_url_as_given(client: ClientFor) -> None:
+    """Koa parses only http(s) URLs; a path is shown as given (Location is encoded)."""
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.redirect("/😓")
+
+    reply = await (await client(app_with(mw))).get("/", headers={"Accept": "text/plain"})
+    assert (reply.headers["Location"], reply.text) == ("/%F0%9F%98%93", "Redirecting to /😓.")
+
+
 def test_redirect_body_for_html_clients_is_escaped() -> None:
     """K251"""
     ctx = redirected("http://google.com/", {"Accept": "text/html"})

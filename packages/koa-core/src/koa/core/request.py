@@ -386,8 +386,8 @@ class Request:
         host = (_field(headers, "X-Forwarded-Host") or "") if self.app.proxy else ""
         if not host:
             host = _field(headers, "Host") or ""
-        if "," in host:  # "a.com, b.com": the first value, as Koa 3.3
-            host = host.split(",", 1)[0].strip()
+        # "a.com, b.com": the first value, trimmed, as Koa 3.3.
+        host = host.split(",", 1)[0].strip()
         if "@" in host:
             host = _strip_userinfo(host)
         return host
