@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Header", "Request", "chunked", "raw", "repeated_names", "req"]
+__all__ = ["Header", "Request", "chunked", "pipeline", "raw", "repeated_names", "req"]
 
 #: A header line: name and value, ``str`` (sent as UTF-8) or ``bytes`` (as is).
 Header = tuple[str | bytes, str | bytes]
@@ -43,11 +43,18 @@ class Request:
     timeout: float = 5.0
     #: What the request checks, shown in the deviations page.
     note: str = ""
+    #: For pipelined requests (``pipeline()``): whether each one is a HEAD.
+    heads: tuple[bool, ...] = ()
 
     @property
     def is_head(self) -> bool:
-        """Whether the answer has no body whatever its headers say."""
-        return self.data.startswith(b"HEAD ")
+        """Whether the (first) answer has no body whatever its headers say."""
+        return self.heads[0] if self.heads else self.data.startswith(b"HEAD ")
+
+    @property
+    def answers(self) -> int:
+        """How many answers to read from the connection."""
+        return max(1, len(self.heads))
 
 
 def _bytes(value: str | bytes) -> bytes:
@@ -96,6 +103,13 @@ def req(
         lines.append(b"Content-Length: " + str(len(payload)).encode())
     data = b"\r\n".join(lines) + b"\r\n\r\n" + payload
     return Request(name, data, app, half_close, timeout, note)
+
+
+def pipeline(name: str, *requests: Request, app: str = "main", note: str = "") -> Request:
+    """Several requests written at once on one connection (keep-alive and
+    pipelining); every answer is read and compared."""
+    data = b"".join(r.data for r in requests)
+    return Request(name, data, app, note=note, heads=tuple(r.is_head for r in requests))
 
 
 def chunked(*chunks: bytes | str) -> bytes:

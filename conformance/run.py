@@ -206,13 +206,16 @@ class Answer:
     headers: dict[str, list[str]] = field(default_factory=dict)
     body: bytes = b""
     log: list[str] = field(default_factory=list)
+    #: The answers that followed on the connection (pipelined requests).
+    followups: list[Answer] = field(default_factory=list)
 
     def summary(self) -> str:
         """``200 OK`` or the error."""
         if self.status is None:
             return self.error or "no answer"
         text = f"{self.status} {self.reason}".strip()
-        return f"{text} ({self.error})" if self.error else text
+        text = f"{text} ({self.error})" if self.error else text
+        return text + (f" +{len(self.followups)}" if self.followups else "")
 
 
 class _Closed(Exception):
@@ -256,7 +259,7 @@ class _Reader:
         return data
 
 
-def _read_answer(reader: _Reader, request: Request, answer: Answer) -> None:
+def _read_answer(reader: _Reader, is_head: bool, answer: Answer) -> None:
     while True:
         head = reader.until(b"\r\n\r\n").decode("latin-1")
         status_line, *header_lines = head.split("\r\n")
@@ -277,7 +280,7 @@ def _read_answer(reader: _Reader, request: Request, answer: Answer) -> None:
                 return
             answer.headers.setdefault(name.strip().lower(), []).append(value.strip())
         break
-    if request.is_head or status in (204, 304) or status < 200:
+    if is_head or status in (204, 304) or status < 200:
         return
     if "chunked" in ",".join(answer.headers.get("transfer-encoding", [])).lower():
         body = b""
@@ -309,19 +312,31 @@ def exchange(port: int, request: Request) -> Answer:
             except OSError:
                 pass  # the server may answer (and close) before reading everything
             reader = _Reader(sock)
-            try:
-                _read_answer(reader, request, answer)
-            except _Closed:
-                answer.error = "closed"
-            except TimeoutError:
-                answer.error = "timeout"
-            except ConnectionResetError:
-                answer.error = "reset"
-            except ValueError as error:
-                answer.error = f"malformed: {error}"
+            heads = request.heads or (request.is_head,)
+            current = answer
+            for n, is_head in enumerate(heads):
+                if n:
+                    current = Answer()
+                    answer.followups.append(current)
+                _read_guarded(reader, is_head, current)
+                if current.error:
+                    break
     except OSError as error:
         answer.error = f"connect: {error}"
     return answer
+
+
+def _read_guarded(reader: _Reader, is_head: bool, answer: Answer) -> None:
+    try:
+        _read_answer(reader, is_head, answer)
+    except _Closed:
+        answer.error = "closed"
+    except TimeoutError:
+        answer.error = "timeout"
+    except ConnectionResetError:
+        answer.error = "reset"
+    except ValueError as error:
+        answer.error = f"malformed: {error}"
 
 
 # --------------------------------------------------------------------------- #
@@ -413,6 +428,13 @@ def compare(scenario: Scenario, koa: Answer, ours: Answer) -> list[Difference]:
         check(f"header {name}", koa.headers.get(name), ours.headers.get(name))
     if scenario.log_pattern is not None:
         check("log", koa.log, ours.log)
+    for n in range(max(len(koa.followups), len(ours.followups))):
+        missing = Answer(error="no answer")
+        a = koa.followups[n] if n < len(koa.followups) else missing
+        b = ours.followups[n] if n < len(ours.followups) else missing
+        for d in compare(scenario, a, b):
+            if d.field != "log":
+                out.append(Difference(f"answer {n + 2} {d.field}", d.koa, d.ours))
     return out
 
 
@@ -440,8 +462,14 @@ class Deviation:
         return all(any(_within(d.field, f) for f in self.differs) for d in differences)
 
 
+_FOLLOWUP = re.compile(r"^answer \d+ ")
+
+
 def _within(field: str, listed: str) -> bool:
-    """``body .a[0]`` is within ``body .a``, ``body`` and ``body .a[0]``."""
+    """``body .a[0]`` is within ``body .a``, ``body`` and ``body .a[0]``; a
+    pipelined request's ``answer 2 header etag`` is within ``header etag``."""
+    if not listed.startswith("answer "):
+        field = _FOLLOWUP.sub("", field)
     return field == listed or (field.startswith(listed) and field[len(listed)] in " .[")
 
 

@@ -7,7 +7,7 @@ disabling, malformed and truncated bodies."""
 import gzip
 import zlib
 
-from kit import chunked, raw, req
+from kit import chunked, pipeline, raw, req
 
 JSON = [("Content-Type", "application/json")]
 FORM = [("Content-Type", "application/x-www-form-urlencoded")]
@@ -202,6 +202,31 @@ REQUESTS = [
     raw(
         "expect-continue-json",
         b'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 7\r\n\r\n{"a":1}',
+    ),
+    # keep-alive: the next request on the connection after a body
+    pipeline(
+        "pipeline-json-then-form",
+        req("", "POST", "/", JSON, b'{"a":1}'),
+        req("", "POST", "/", FORM, b"b=2"),
+    ),
+    pipeline(
+        "pipeline-unparsed-then-get", req("", "POST", "/", TEXT, b"not parsed"), req("", "GET", "/")
+    ),
+    pipeline(
+        "pipeline-invalid-then-json",
+        req("", "POST", "/", JSON, b"{bad"),
+        req("", "POST", "/", JSON, b"[1]"),
+    ),
+    pipeline(
+        "pipeline-over-limit-then-get",
+        req("", "POST", "/", TEXT, b"x" * 40),
+        req("", "GET", "/"),
+        app="limits",
+    ),
+    pipeline(
+        "pipeline-gzip-then-json",
+        req("", "POST", "/", [*JSON, ("Content-Encoding", "gzip")], gz(b"[2]")),
+        req("", "POST", "/", JSON, b"[3]"),
     ),
     # enable_types: all
     req("all-text", "POST", "/", TEXT, b"hello text", app="all"),

@@ -3,7 +3,7 @@ respond() algorithm, errors, cookies, proxies (apps ``main``, ``proxy``,
 ``proxy1`` with max_ips_count=1, ``custom`` with proxy_ip_header=X-Client-IP
 and subdomain_offset=1), and what the HTTP parser does with malformed input."""
 
-from kit import chunked, raw, req
+from kit import chunked, pipeline, raw, req
 
 XFF = "X-Forwarded-For"
 
@@ -307,6 +307,46 @@ REQUESTS = [
     req("path-set-plain", "GET", "/path-set?p=/other"),
     req("query-set", "GET", "/query-set"),
     req("url-set", "GET", "/url-set?orig=1"),
+    # -- keep-alive and pipelining: every answer on the connection is compared --
+    pipeline("pipeline-two-gets", req("", "GET", "/string"), req("", "GET", "/json")),
+    pipeline("pipeline-head-then-get", req("", "HEAD", "/string"), req("", "GET", "/string")),
+    pipeline(
+        "pipeline-head-json-then-get", req("", "HEAD", "/respond-head"), req("", "GET", "/buffer")
+    ),
+    pipeline(
+        "pipeline-post-then-get",
+        req("", "POST", "/echo", [("Content-Type", "text/plain")], b"unread body"),
+        req("", "GET", "/string"),
+    ),
+    pipeline(
+        "pipeline-chunked-post-then-get",
+        req("", "POST", "/echo", [("Transfer-Encoding", "chunked")], chunked("ab", "cd")),
+        req("", "GET", "/string"),
+    ),
+    pipeline("pipeline-404-then-200", req("", "GET", "/nope"), req("", "GET", "/string")),
+    pipeline("pipeline-error-then-ok", req("", "GET", "/error"), req("", "GET", "/string")),
+    pipeline("pipeline-204-then-get", req("", "GET", "/status/204"), req("", "GET", "/string")),
+    pipeline(
+        "pipeline-304-then-get",
+        req("", "GET", "/fresh", [("If-None-Match", '"abc"')]),
+        req("", "GET", "/string"),
+    ),
+    pipeline(
+        "pipeline-close-first",
+        req("", "GET", "/string", [("Connection", "close")]),
+        req("", "GET", "/json"),
+    ),
+    pipeline(
+        "pipeline-http10-keep-alive",
+        req("", "GET", "/string", [("Connection", "keep-alive")], version="HTTP/1.0"),
+        req("", "GET", "/json", version="HTTP/1.0"),
+    ),
+    pipeline(
+        "pipeline-three-with-redirect",
+        req("", "GET", "/redirect?to=/x"),
+        req("", "HEAD", "/nope"),
+        req("", "GET", "/unicode"),
+    ),
     # -- the HTTP parser: malformed and odd input ------------------------------------
     raw("bad-request-line", b"GARBAGE\r\n\r\n"),
     raw("bad-version", b"GET /echo HTTP/9.9\r\nHost: x\r\n\r\n"),

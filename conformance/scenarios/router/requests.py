@@ -2,7 +2,7 @@
 scoping, nesting, prefixes, allowed_methods (OPTIONS, 405, 501, throw),
 strict/sensitive, exclusive, host, redirect(), url(), and odd input."""
 
-from kit import raw, req
+from kit import pipeline, raw, req
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PURGE", "TRACE", "CONNECT"]
 
@@ -79,6 +79,12 @@ REQUESTS = [
     req("options-star", "OPTIONS", "*"),
     req("options-unknown-path", "OPTIONS", "/nowhere"),
     req("method-not-allowed-body", "DELETE", "/users", [("Accept", "application/json")]),
+    pipeline("pipeline-options-then-get", req("", "OPTIONS", "/users"), req("", "GET", "/users/1")),
+    pipeline(
+        "pipeline-405-then-201",
+        req("", "DELETE", "/users"),
+        req("", "POST", "/users", [("Content-Length", "0")]),
+    ),
     # strict + sensitive
     req("strict-exact", "GET", "/info", app="strict"),
     req("strict-trailing-slash", "GET", "/info/", app="strict"),

@@ -2,7 +2,7 @@
 maxage + immutable, format, extensions, gzip/brotli) and koa-send used
 directly; MIME types, precompressed files, traversal and malformed paths."""
 
-from kit import raw, req
+from kit import pipeline, raw, req
 
 FILES = [
     "/index.html",
@@ -130,6 +130,21 @@ REQUESTS = [
     req("range-first-bytes", "GET", "/hello.txt", [("Range", "bytes=0-4")]),
     req("range-unsatisfiable", "GET", "/hello.txt", [("Range", "bytes=999-")]),
     req("range-garbage", "GET", "/hello.txt", [("Range", "pages=1")]),
+    # keep-alive
+    pipeline(
+        "pipeline-head-large-then-get", req("", "HEAD", "/large.txt"), req("", "GET", "/hello.txt")
+    ),
+    pipeline(
+        "pipeline-large-then-missing", req("", "GET", "/large.txt"), req("", "GET", "/missing.txt")
+    ),
+    pipeline(
+        "pipeline-gzip-then-plain",
+        req("", "GET", "/hello.txt", [("Accept-Encoding", "gzip")]),
+        req("", "GET", "/hello.txt"),
+    ),
+    pipeline(
+        "pipeline-traversal-then-file", req("", "GET", "/../app.js"), req("", "GET", "/index.html")
+    ),
     # hidden: true
     req("hidden-on-file", "GET", "/.hidden", app="hidden"),
     req("hidden-on-dir-file", "GET", "/.dotdir/secret.txt", app="hidden"),
