@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -270,3 +273,38 @@ async def test_a_client_gone_mid_upload_leaves_no_file(serve: Serve, tmp_path: P
     assert await asyncio.wait_for(outcomes.get(), 5) == 400
     assert os.listdir(tmp_path) == []
     await still_serving(url, tmp_path)
+
+
+#: Threads that created a file under a watched folder (see the audit hook below).
+_OPENED_BY: dict[str, list[str]] = {}
+
+
+def _record_opens(event: str, args: tuple[Any, ...]) -> None:
+    # ("open", (path, mode, flags)): only files created (the spool files).
+    if event == "open" and isinstance(args[0], str) and args[2] & os.O_CREAT:
+        for folder, threads in _OPENED_BY.items():
+            if args[0].startswith(folder):
+                threads.append(threading.current_thread().name)
+
+
+sys.addaudithook(_record_opens)  # inert unless a test watches a folder
+
+
+async def test_uploaded_files_are_spooled_off_the_event_loop(
+    client: ClientFor, tmp_path: Path
+) -> None:
+    """A slow disk must not stall the other requests: the spool file is made,
+    written and closed in a worker thread, never on the loop's thread; a large
+    upload arrives whole."""
+    _OPENED_BY[str(tmp_path)] = opened = []
+    try:
+        content = "x" * (3 * 1024 * 1024)
+        body = raw_body(raw_part("f", content, filename="big.txt"))
+        reply = await (await client(create_app(tmp_path))).post(
+            "/", data=io.BytesIO(body), headers=MULTIPART_CT
+        )
+    finally:
+        del _OPENED_BY[str(tmp_path)]
+    assert reply.status == 200
+    assert reply.json()["files"]["f"]["size"] == len(content)
+    assert opened and threading.main_thread().name not in opened
