@@ -296,7 +296,8 @@ async def test_uploaded_files_are_spooled_off_the_event_loop(
     """A slow disk must not stall the other requests: the spool file is made,
     written and closed in a worker thread, never on the loop's thread; a large
     upload arrives whole."""
-    _OPENED_BY[str(tmp_path)] = opened = []
+    opened: list[str] = []
+    _OPENED_BY[str(tmp_path)] = opened
     try:
         content = "x" * (3 * 1024 * 1024)
         body = raw_body(raw_part("f", content, filename="big.txt"))
