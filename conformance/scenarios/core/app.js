@@ -76,6 +76,8 @@ async function handler (ctx) {
     case 'attachment': ctx.attachment(q.name); ctx.body = 'file'; return
     case 'attachment-typed': ctx.type = 'text/plain'; ctx.attachment(q.name); ctx.body = 'file'; return
     case 'attachment-inline': ctx.attachment(q.name, { type: 'inline' }); ctx.body = 'file'; return
+    case 'attachment-fallback': ctx.attachment(q.name, { fallback: q.fallback }); ctx.body = 'file'; return
+    case 'set-header': ctx.set('X-Custom', q.v); ctx.body = 'set'; return
     case 'attachment-nofallback': ctx.attachment(q.name, { fallback: false }); ctx.body = 'file'; return
     case 'throw': ctx.throw(n); return
     case 'throw-msg': ctx.throw(n, 'custom message'); return

@@ -139,6 +139,12 @@ async def handler(ctx: Context, next: Next) -> None:
         case "attachment-inline":
             ctx.attachment(_q(ctx, "name"), type="inline")
             ctx.body = "file"
+        case "attachment-fallback":
+            ctx.attachment(_q(ctx, "name"), fallback=_q(ctx, "fallback"))
+            ctx.body = "file"
+        case "set-header":
+            ctx.set("X-Custom", _q(ctx, "v"))
+            ctx.body = "set"
         case "attachment-nofallback":
             ctx.attachment(_q(ctx, "name"), fallback=False)
             ctx.body = "file"

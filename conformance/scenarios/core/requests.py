@@ -211,6 +211,36 @@ REQUESTS = [
     req("attachment-inline", "GET", "/attachment-inline?name=x.pdf"),
     req("attachment-no-fallback", "GET", "/attachment-nofallback?name=%E2%82%AC.txt"),
     req("attachment-quotes", "GET", "/attachment?name=a%22b.txt"),
+    req(
+        "attachment-fallback-ascii",
+        "GET",
+        "/attachment-fallback?name=%E2%82%AC%20rates.pdf&fallback=EURO%20rates.pdf",
+    ),
+    req(
+        "attachment-fallback-latin1",
+        "GET",
+        "/attachment-fallback?name=%E2%82%AC%20rates.pdf&fallback=%C2%A3%20and%20EURO%20rates.pdf",
+        note="issue 17 item 12",
+    ),
+    req(
+        "attachment-fallback-path",
+        "GET",
+        "/attachment-fallback?name=%E2%82%AC.pdf&fallback=/tmp/x.pdf",
+    ),
+    req(
+        "attachment-fallback-non-latin1",
+        "GET",
+        "/attachment-fallback?name=%E2%82%AC.pdf&fallback=%E2%82%AC.pdf",
+    ),
+    # -- headers set by the app ---------------------------------------------------
+    req("set-header-ascii", "GET", "/set-header?v=plain%20value"),
+    req("set-header-latin1", "GET", "/set-header?v=caf%C3%A9"),
+    req("set-header-beyond-latin1", "GET", "/set-header?v=%E2%98%83"),
+    req("set-header-crlf-injection", "GET", "/set-header?v=a%0D%0ASet-Cookie:%20evil=1"),
+    req("set-header-lf-injection", "GET", "/set-header?v=a%0Ab"),
+    req("set-header-nul", "GET", "/set-header?v=a%00b"),
+    req("set-header-tab", "GET", "/set-header?v=a%09b"),
+    req("set-header-empty", "GET", "/set-header?v="),
     # -- errors ------------------------------------------------------------------
     req("throw-400", "GET", "/throw/400"),
     req("throw-404", "GET", "/throw/404"),
