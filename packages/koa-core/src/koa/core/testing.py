@@ -74,7 +74,10 @@ class Client:
             assert (reply.status, reply.text) == (200, "users")
 
     Redirects are not followed and bodies are not decompressed, so tests see
-    exactly what the server sent. Keyword arguments go to aiohttp's request.
+    exactly what the server sent. Cookies the app sets are kept and sent back
+    (as a supertest agent does), also for an app on ``127.0.0.1``, which
+    aiohttp's default cookie jar ignores; pass ``cookie_jar=`` to choose.
+    Keyword arguments go to aiohttp's session; a request's to its request.
     """
 
     def __init__(self, base_url: str, **session_options: Any) -> None:
@@ -90,7 +93,8 @@ class Client:
         return self._session
 
     async def __aenter__(self) -> Client:
-        self._session = aiohttp.ClientSession(auto_decompress=False, **self._options)
+        options = {"cookie_jar": aiohttp.CookieJar(unsafe=True), **self._options}
+        self._session = aiohttp.ClientSession(auto_decompress=False, **options)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

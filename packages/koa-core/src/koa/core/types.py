@@ -13,5 +13,7 @@ __all__ = ["Middleware", "Next"]
 #: ``next`` as a middleware receives it: call and await it to run downstream.
 Next: TypeAlias = Callable[[], Awaitable[Any]]
 
-#: ``async def mw(ctx: Context, next: Next) -> None``.
-Middleware: TypeAlias = Callable[["Context", Next], Awaitable[Any]]
+#: ``async def mw(ctx: Context, next: Next) -> None``. ``ctx`` may be annotated
+#: with a typing-only subclass of Context (``RouterContext``,
+#: ``BodyParserContext``...): the alias takes any, as ``app.use()`` does.
+Middleware: TypeAlias = Callable[[Any, Next], Awaitable[Any]]
