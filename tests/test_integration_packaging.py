@@ -24,9 +24,9 @@ def _module(dist: str) -> str:
 
 def test_all_six_packages_exist() -> None:
     assert NAMES == [
-        "koa-basic-auth", "koa-bodyparser", "koa-compress", "koa-core", "koa-cors", "koa-etag",
+        "koa-basic-auth", "koa-bodyparser", "koa-compress", "koa-core", "koa-csrf", "koa-cors", "koa-etag",
         "koa-helmet", "koa-jwt", "koa-logger", "koa-mount", "koa-ratelimit", "koa-router",
-        "koa-session", "koa-static",
+        "koa-session", "koa-static", "koa-views",
     ]  # fmt: skip
 
 
