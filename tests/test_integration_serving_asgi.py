@@ -233,3 +233,59 @@ async def test_gunicorn_serves_a_koa_app_with_the_koa_worker() -> None:
         proc.wait(15)
         if proc.stderr:
             proc.stderr.close()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+async def test_the_gunicorn_worker_answers_a_header_trickler_with_408_per_its_env_config() -> None:
+    """Gunicorn's ``--env`` (its ``raw_env`` setting) carries koa-core's limits
+    to the worker: KOA_HEADERS_TIMEOUT=1 cuts a trickling client off at 1 s."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "serving_app:app",
+            "-k",
+            "koa.core.worker.GunicornWorker",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--env",
+            "KOA_HEADERS_TIMEOUT=1",
+            "--keep-alive",
+            "5",
+        ],
+        cwd=HERE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                await asyncio.sleep(0.1)
+        started = time.monotonic()
+
+        async def trickle() -> None:
+            try:
+                for byte in b"GET / HTTP/1.1\r\n" + b"X-Slow: 1\r\n" * 100:
+                    writer.write(bytes([byte]))
+                    await writer.drain()
+                    await asyncio.sleep(0.05)
+            except ConnectionError:
+                pass
+
+        sender = asyncio.ensure_future(trickle())
+        answer = await asyncio.wait_for(reader.read(), 5)
+        sender.cancel()
+        writer.close()
+        assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+        assert 1.0 <= time.monotonic() - started < 3.0
+    finally:
+        proc.terminate()
+        proc.wait(15)
