@@ -101,3 +101,28 @@ async def test_data_after_a_deflate_body_is_a_400(serve: Serve) -> None:
     )
     status, answer = await post_raw(await serve(echo_app()), headers, deflated + deflated)
     assert (status, answer) == (400, b"invalid compressed body")
+
+
+# -- kept differences (issue 17, item 15), documented in "Coming from Koa.js" --
+
+
+async def test_extend_types_keeps_the_default_types(serve: Serve) -> None:
+    """@koa/bodyparser replaces a kind's types with extend_types; here they are added."""
+    app = echo_app(extend_types={"json": ["application/x-custom"]})
+    url = await serve(app)
+    for mime in ("application/x-custom", "application/json"):
+        status, answer = await post_raw(
+            url, f"Content-Type: {mime}\r\nContent-Length: 7\r\n", b'{"a":1}'
+        )
+        assert (status, json.loads(answer)["body"]) == (200, {"a": 1}), mime
+
+
+async def test_a_content_encoding_in_capitals_is_accepted(serve: Serve) -> None:
+    """Content codings are case-insensitive (RFC 9110); Koa answers 415 to ``GZIP``."""
+    body = gzip.compress(b'{"a":1}')
+    headers = (
+        "Content-Type: application/json\r\nContent-Encoding: GZIP\r\n"
+        f"Content-Length: {len(body)}\r\n"
+    )
+    status, answer = await post_raw(await serve(echo_app()), headers, body)
+    assert (status, json.loads(answer)["body"]) == (200, {"a": 1})

@@ -7,6 +7,8 @@ values, and a tampered signature that is never a 500. Over a real server.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -129,3 +131,13 @@ async def test_a_path_outside_the_cookies_package_characters_is_refused(
     reply = await sent_cookies(client, app)
     assert reply.status == 500
     assert "Set-Cookie" not in reply.headers
+
+
+async def test_max_age_zero_expires_the_cookie_at_once(client: ClientFor) -> None:
+    """Kept difference (issue 17, item 15): Koa's cookies treats ``maxAge: 0`` as
+    falsy and sends a session cookie (a known bug); 0 seconds is "now" here."""
+    app = setting(lambda ctx: ctx.cookies.set("a", "1", max_age=0), keys=None)
+    line = (await sent_cookies(client, app)).headers["Set-Cookie"]
+    assert line.startswith("a=1; path=/; expires=")
+    expires = parsedate_to_datetime(line.split("expires=", 1)[1].split(";", 1)[0])
+    assert expires <= datetime.now(UTC)

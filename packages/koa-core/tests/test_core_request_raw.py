@@ -176,3 +176,18 @@ async def test_one_leading_question_mark_of_the_query_is_dropped(serve: Serve) -
     for target, expected in cases.items():
         status, body = await send_raw(url, f"GET {target} HTTP/1.1\r\n")
         assert (status, json.loads(body)["value"]) == (200, expected), target
+
+
+# -- kept differences (issue 17, item 15), documented in "Coming from Koa.js" --
+
+
+async def test_an_assigned_path_reads_back_as_assigned(serve: Serve) -> None:
+    """Koa reads ``ctx.path = "/sp ace"`` back as ``/sp%20ace`` (a re-parse) while
+    ``ctx.url`` keeps the space; here both keep what was assigned."""
+
+    def assign(ctx: Context) -> list[str]:
+        ctx.path = "/sp ace"
+        return [ctx.path, ctx.url]
+
+    value = await value_of(serve, answering(assign), "GET /a?b=1 HTTP/1.1\r\n")
+    assert value == ["/sp ace", "/sp ace?b=1"]
