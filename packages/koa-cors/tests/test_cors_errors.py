@@ -103,6 +103,12 @@ async def test_the_errors_vary_star_is_preserved(client: ClientFor) -> None:
     assert reply.headers["Vary"] == "*"
 
 
+async def test_a_star_among_the_errors_vary_fields_makes_it_star(client: ClientFor) -> None:
+    err = HttpError(500, headers={"vary": "Accept-Encoding, *"})
+    reply = await (await client(app_with(cors(), raising(err)))).get("/", headers=ORIGIN)
+    assert reply.headers["Vary"] == "*"
+
+
 async def test_origin_is_not_appended_twice_to_the_errors_vary(client: ClientFor) -> None:
     err = HttpError(500, headers={"Vary": "Origin, Accept-Encoding"})
     reply = await (await client(app_with(cors(), raising(err)))).get("/", headers=ORIGIN)

@@ -14,11 +14,12 @@ def _fields(header: str) -> list[str]:
 
 
 def vary_append(header: str, field: str) -> str:
-    """*header* with *field* added once (case-insensitively); ``*`` absorbs all."""
+    """*header* with *field* (a header name) added once, compared
+    case-insensitively; a ``*`` in *header* absorbs everything."""
     if header == "*":
         return header
     present = [name.lower() for name in _fields(header)]
-    if field == "*" or "*" in present:
+    if "*" in present:
         return "*"
     if field.lower() in present:
         return header
