@@ -91,12 +91,14 @@ def request_attributes(ctx: Context, method: str, scheme: str) -> dict[str, Attr
     query = ctx.querystring
     if query:
         attributes[URL_QUERY] = query
-    hostname = ctx.hostname
-    if hostname:
-        attributes[SERVER_ADDRESS] = hostname
-        port = _port(ctx.host, scheme)
-        if port is not None:
-            attributes[SERVER_PORT] = port
+    host = ctx.host
+    if host:
+        hostname = ctx.hostname
+        if hostname:
+            attributes[SERVER_ADDRESS] = hostname
+            port = _port(host, scheme)
+            if port is not None:
+                attributes[SERVER_PORT] = port
     ip = ctx.ip
     if ip:
         attributes[CLIENT_ADDRESS] = ip

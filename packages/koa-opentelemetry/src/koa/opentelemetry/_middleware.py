@@ -57,6 +57,9 @@ __all__ = ["build", "telemetry"]
 
 _log = logging.getLogger("koa.opentelemetry")
 _EMPTY_STATUSES = frozenset({204, 205, 304})
+_BUFFERED = frozenset({str, bytes, dict, list})
+# Set when the span started: not set again when it ends.
+_START_KEYS = frozenset({HTTP_REQUEST_METHOD, URL_SCHEME})
 
 
 def telemetry(
@@ -99,22 +102,18 @@ def _call_hook(hook: Any, span: Span, ctx: Context, which: str) -> None:
 class _Request:
     """One request being traced: ends its span and records its metrics once."""
 
-    __slots__ = ("active_attributes", "ctx", "method", "settings", "span", "start")
+    __slots__ = ("active_key", "ctx", "settings", "span", "start")
 
     def __init__(
-        self,
-        settings: Settings,
-        ctx: Context,
-        span: Span,
-        method: str,
-        active_attributes: dict[str, AttributeValue],
+        self, settings: Settings, ctx: Context, span: Span, active_key: tuple[str, str]
     ) -> None:
         self.settings = settings
         self.ctx = ctx
         self.span = span
-        self.method = method
-        self.active_attributes = active_attributes
+        self.active_key = active_key
         self.start = time.perf_counter()
+        counts = settings.active.counts
+        counts[active_key] = counts.get(active_key, 0) + 1
 
     def finish(self, status: int | None, error: BaseException | None, broken: bool) -> None:
         """End the span: *status* answered (``None``: none, the request was
@@ -129,34 +128,37 @@ class _Request:
         elapsed = time.perf_counter() - self.start
         settings = self.settings
         span = self.span
-        attributes = self.active_attributes
-        measured: dict[str, AttributeValue] = dict(attributes)
+        counts = settings.active.counts
+        counts[self.active_key] -= 1
+        method, scheme = self.active_key
+        measured: dict[str, AttributeValue] = {HTTP_REQUEST_METHOD: method, URL_SCHEME: scheme}
         route = route_template(self.ctx)
         if route is not None:
-            name = "HTTP" if self.method == "_OTHER" else self.method
-            span.update_name(f"{name} {route}")
-            span.set_attribute(HTTP_ROUTE, route)
             measured[HTTP_ROUTE] = route
         if status is not None:
-            span.set_attribute(HTTP_RESPONSE_STATUS_CODE, status)
             measured[HTTP_RESPONSE_STATUS_CODE] = status
         failed: str | None = None
         if isinstance(error, Exception) and (broken or status is None or status >= 500):
-            failed = error_type(error)
-            span.record_exception(error)
-            span.set_status(Status(StatusCode.ERROR, f"{type(error).__name__}: {error}"))
+            failed = measured[ERROR_TYPE] = error_type(error)
         elif status is not None and status >= 500:
-            failed = str(status)
-            span.set_status(Status(StatusCode.ERROR))
-        if failed is not None:
-            span.set_attribute(ERROR_TYPE, failed)
-            measured[ERROR_TYPE] = failed
+            failed = measured[ERROR_TYPE] = str(status)
+        if span.is_recording():
+            if route is not None:
+                span.update_name(f"{'HTTP' if method == '_OTHER' else method} {route}")
+            # one call: the SDK takes its lock once for all of them
+            span.set_attributes({k: v for k, v in measured.items() if k not in _START_KEYS})
+            if failed is not None:
+                if isinstance(error, Exception):
+                    span.record_exception(error)
+                    description = f"{type(error).__name__}: {error}"
+                    span.set_status(Status(StatusCode.ERROR, description))
+                else:
+                    span.set_status(Status(StatusCode.ERROR))
         hook = settings.response_hook
         if hook is not None:
             _call_hook(hook, span, self.ctx, "client_response_hook")
         span.end()
         settings.duration.record(elapsed, measured)
-        settings.active.add(-1, attributes)
 
     def stream_done(self, error: BaseException | None) -> None:
         # A streamed body ended: an exception from it broke the response; a
@@ -187,9 +189,7 @@ def _start(settings: Settings, ctx: Context) -> tuple[_Request, TraceContext]:
         kind=SpanKind.SERVER,
         attributes=attributes,
     )
-    active: dict[str, AttributeValue] = {HTTP_REQUEST_METHOD: method, URL_SCHEME: scheme}
-    settings.active.add(1, active)
-    request = _Request(settings, ctx, span, method, active)
+    request = _Request(settings, ctx, span, (method, scheme))
     hook = settings.request_hook
     if hook is not None:
         _call_hook(hook, span, ctx, "server_request_hook")
@@ -197,10 +197,12 @@ def _start(settings: Settings, ctx: Context) -> tuple[_Request, TraceContext]:
 
 
 def _streams(ctx: Context) -> bool:
+    body = ctx.response.body
+    if type(body) in _BUFFERED or body is None:  # the usual case, first
+        return False
     if ctx.method == "HEAD" or ctx.status in _EMPTY_STATUSES:
         return False
-    body = ctx.response.body
-    return body is not None and not isinstance(body, web.StreamResponse) and is_stream(body)
+    return not isinstance(body, web.StreamResponse) and is_stream(body)
 
 
 def build(settings: Settings) -> Middleware:

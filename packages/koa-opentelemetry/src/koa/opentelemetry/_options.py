@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import os
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, Final, TypeAlias
 
 from opentelemetry import metrics, trace
-from opentelemetry.metrics import Histogram, MeterProvider, UpDownCounter
+from opentelemetry.metrics import CallbackOptions, Histogram, Meter, MeterProvider, Observation
 from opentelemetry.trace import Span, Tracer, TracerProvider
 
 from koa.core import Context
 
 from .__about__ import __version__
 
-__all__ = ["ClientResponseHook", "ServerRequestHook", "Settings", "excluded_pattern"]
+__all__ = [
+    "ActiveRequests",
+    "ClientResponseHook",
+    "ServerRequestHook",
+    "Settings",
+    "excluded_pattern",
+]
 
 #: ``server_request_hook(span, ctx)``: called when the server span has started,
 #: before any middleware runs (add attributes from the request).
@@ -105,8 +112,52 @@ class Settings:
             description="Duration of HTTP server requests.",
             explicit_bucket_boundaries_advisory=list(_DURATION_BUCKETS),
         )
-        self.active: UpDownCounter = meter.create_up_down_counter(
-            "http.server.active_requests",
-            unit="{request}",
-            description="Number of active HTTP server requests.",
-        )
+        self.active = _active_requests(meter, meter_provider)
+
+
+class ActiveRequests:
+    """``http.server.active_requests``: the requests in flight per method and
+    scheme, counted in a dict and reported when the metrics are collected (an
+    asynchronous up-down counter: two SDK ``add()`` calls per request cost
+    far more than two dict updates)."""
+
+    __slots__ = ("__weakref__", "counts")
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def observe(self, options: CallbackOptions) -> Iterable[Observation]:
+        """The callback the SDK calls at collection time."""
+        return [
+            Observation(count, {"http.request.method": method, "url.scheme": scheme})
+            for (method, scheme), count in list(self.counts.items())
+        ]
+
+
+# One table per meter provider (the global one: None), and one instrument: a
+# second registration of the same instrument would be ignored by the SDK,
+# callbacks included, so every app measured by a provider shares its table.
+_global_active: list[ActiveRequests] = []
+_provider_active: weakref.WeakKeyDictionary[MeterProvider, ActiveRequests] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _active_requests(meter: Meter, provider: MeterProvider | None) -> ActiveRequests:
+    found = _global_active[0] if provider is None and _global_active else None
+    if provider is not None:
+        found = _provider_active.get(provider)
+    if found is not None:
+        return found
+    table = ActiveRequests()
+    meter.create_observable_up_down_counter(
+        "http.server.active_requests",
+        callbacks=[table.observe],
+        unit="{request}",
+        description="Number of active HTTP server requests.",
+    )
+    if provider is None:
+        _global_active.append(table)
+    else:
+        _provider_active[provider] = table
+    return table
