@@ -51,7 +51,7 @@ MAX_ANSWER = 16 * 1024 * 1024
 #: Seconds a server has to print READY (Python imports on a loaded machine).
 START_TIMEOUT = 60.0
 #: Seconds to wait for a request's log lines after its answer.
-LOG_WAIT = 1.0
+LOG_WAIT = 3.0
 
 
 # --------------------------------------------------------------------------- #
