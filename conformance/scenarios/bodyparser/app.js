@@ -11,6 +11,7 @@ function make (options, before) {
   app.use(async (ctx, next) => {
     if (ctx.path === '/disabled') ctx.disableBodyParser = true
     if (ctx.path === '/preset') ctx.request.body = { preset: true }
+    if (ctx.path === '/raw') ctx.req.body = { fromReq: true }
     await next()
   })
   app.use(options === undefined ? bodyParser() : bodyParser(options))
@@ -30,6 +31,7 @@ module.exports = {
     detect: make({ detectJSON: (ctx) => /\.json$/i.test(ctx.path) }),
     onerror: make({ onError: (err, ctx) => { ctx.throw(422, 'body parse error: ' + err.status) } }),
     methods: make({ parsedMethods: ['POST', 'DELETE', 'GET'] }),
-    latin1: make({ enableTypes: ['json', 'form', 'text'], encoding: 'latin1' })
+    latin1: make({ enableTypes: ['json', 'form', 'text'], encoding: 'latin1' }),
+    raw: make({ enableRawChecking: true })
   }
 }

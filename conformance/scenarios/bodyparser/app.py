@@ -16,6 +16,8 @@ async def flags(ctx: Context, next: Next) -> None:
         ctx.disable_body_parser = True  # type: ignore[attr-defined]
     if ctx.path == "/preset":
         ctx.request.body = {"preset": True}  # type: ignore[attr-defined]
+    if ctx.path == "/raw":
+        ctx.req["body"] = {"fromReq": True}
     await next()
 
 
@@ -57,4 +59,5 @@ apps = {
     "onerror": make(on_error=on_error),
     "methods": make(parsed_methods=["POST", "DELETE", "GET"]),
     "latin1": make(enable_types=["json", "form", "text"], encoding="latin-1"),
+    "raw": make(enable_raw_checking=True),
 }

@@ -228,6 +228,26 @@ REQUESTS = [
         req("", "POST", "/", [*JSON, ("Content-Encoding", "gzip")], gz(b"[2]")),
         req("", "POST", "/", JSON, b"[3]"),
     ),
+    # repeated header lines
+    req("two-content-types", "POST", "/", [*JSON, ("Content-Type", "text/plain")], b'{"a":1}'),
+    req(
+        "two-content-encodings",
+        "POST",
+        "/",
+        [*JSON, ("Content-Encoding", "gzip"), ("Content-Encoding", "identity")],
+        gz(b'{"a":1}'),
+    ),
+    req(
+        "content-encoding-list",
+        "POST",
+        "/",
+        [*JSON, ("Content-Encoding", "gzip, identity")],
+        gz(b'{"a":1}'),
+    ),
+    # enable_raw_checking
+    req("raw-checking-preset", "POST", "/raw", JSON, b'{"a":1}', app="raw"),
+    req("raw-checking-other-path", "POST", "/x", JSON, b'{"a":1}', app="raw"),
+    req("raw-checking-off", "POST", "/raw", JSON, b'{"a":1}'),
     # enable_types: all
     req("all-text", "POST", "/", TEXT, b"hello text", app="all"),
     req(

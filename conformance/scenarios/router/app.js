@@ -103,6 +103,33 @@ limited.get('/only', reply('only'))
 const throwing = new Router()
 throwing.get('/t', reply('t'))
 
+// -- host behind a proxy (X-Forwarded-Host decides ctx.host) ----------------------
+const hostedProxy = new Router({ host: ['api.example.com', 'example.com'] })
+hostedProxy.get('/', reply('hosted-proxy'))
+const hostedProxyApp = app(hostedProxy)
+hostedProxyApp.proxy = true
+
+// -- routerPath, exclusive: 'specificity', error factories, prefix(), array paths --
+const fixedPath = new Router({ routerPath: '/fixed' })
+fixedPath.get('/fixed', reply('fixed'))
+const specific = new Router({ exclusive: 'specificity' })
+specific.get('/s/:a/:b', reply('two-params'))
+specific.get('/s/:a/fixed', reply('one-param'))
+specific.get('/s/fixed/fixed', reply('no-param'))
+const factories = new Router()
+factories.get('/f', reply('f'))
+const late = new Router()
+late.get('/one', reply('late-one'))
+late.get(['/two', '/three'], reply('late-array'))
+late.use(['/two', '/one'], async (ctx, next) => { ctx.set('X-Array-Use', 'yes'); await next() })
+late.prefix('/late')
+function httpError (status, message) {
+  const err = new Error(message)
+  err.status = status
+  err.expose = true
+  return err
+}
+
 module.exports = {
   apps: {
     main: app(main),
@@ -111,6 +138,11 @@ module.exports = {
     exclusive: app(exclusive),
     hosted: app(hosted),
     limited: app(limited),
-    throwing: app(throwing, { throw: true })
+    throwing: app(throwing, { throw: true }),
+    hostedProxy: hostedProxyApp,
+    fixedPath: app(fixedPath),
+    specific: app(specific),
+    factories: app(factories, { throw: true, methodNotAllowed: () => httpError(405, 'custom 405'), notImplemented: () => httpError(501, 'custom 501') }),
+    late: app(late)
   }
 }

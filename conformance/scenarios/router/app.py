@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from koa.core import Context, Koa, Middleware, Next
+from koa.core import Context, Koa, Middleware, Next, create_error
 from koa.router import Router, RouterContext
 
 
@@ -161,6 +161,34 @@ limited.get("/only", reply("only"))
 throwing: Router[Any] = Router()
 throwing.get("/t", reply("t"))
 
+# -- host behind a proxy (X-Forwarded-Host decides ctx.host) ----------------------
+hosted_proxy: Router[Any] = Router(host=["api.example.com", "example.com"])
+hosted_proxy.get("/", reply("hosted-proxy"))
+hosted_proxy_app = app(hosted_proxy)
+hosted_proxy_app.proxy = True
+
+# -- router_path, exclusive="specificity", error factories, prefix(), list paths --
+fixed_path: Router[Any] = Router(router_path="/fixed")
+fixed_path.get("/fixed", reply("fixed"))
+specific: Router[Any] = Router(exclusive="specificity")
+specific.get("/s/:a/:b", reply("two-params"))
+specific.get("/s/:a/fixed", reply("one-param"))
+specific.get("/s/fixed/fixed", reply("no-param"))
+factories: Router[Any] = Router()
+factories.get("/f", reply("f"))
+late: Router[Any] = Router()
+late.get("/one", reply("late-one"))
+late.get(["/two", "/three"], reply("late-array"))
+
+
+async def array_use(ctx: Context, next: Next) -> None:
+    ctx.set("X-Array-Use", "yes")
+    await next()
+
+
+late.use(["/two", "/one"], array_use)
+late.prefix("/late")
+
 apps = {
     "main": app(main),
     "strict": app(strict),
@@ -169,4 +197,14 @@ apps = {
     "hosted": app(hosted),
     "limited": app(limited),
     "throwing": app(throwing, throw=True),
+    "hostedProxy": hosted_proxy_app,
+    "fixedPath": app(fixed_path),
+    "specific": app(specific),
+    "factories": app(
+        factories,
+        throw=True,
+        method_not_allowed=lambda: create_error(405, "custom 405"),
+        not_implemented=lambda: create_error(501, "custom 501", expose=True),
+    ),
+    "late": app(late),
 }

@@ -127,6 +127,49 @@ REQUESTS = [
     req("throw-405", "POST", "/t", [("Content-Length", "0")], app="throwing"),
     req("throw-501", "PURGE", "/t", app="throwing"),
     req("throw-options", "OPTIONS", "/t", app="throwing"),
+    # host option behind a proxy
+    req(
+        "hosted-proxy-xfh",
+        "GET",
+        "/",
+        [("X-Forwarded-Host", "api.example.com")],
+        host="internal:8080",
+        app="hostedProxy",
+    ),
+    req(
+        "hosted-proxy-xfh-list",
+        "GET",
+        "/",
+        [("X-Forwarded-Host", "example.com, evil.com")],
+        host="internal",
+        app="hostedProxy",
+    ),
+    req("hosted-proxy-host-only", "GET", "/", host="example.com", app="hostedProxy"),
+    req(
+        "hosted-proxy-other",
+        "GET",
+        "/",
+        [("X-Forwarded-Host", "evil.com")],
+        host="example.com",
+        app="hostedProxy",
+    ),
+    # router_path
+    req("fixed-path-any-url", "GET", "/whatever/else", app="fixedPath"),
+    req("fixed-path-post", "POST", "/x", [("Content-Length", "0")], app="fixedPath"),
+    # exclusive: "specificity"
+    req("specificity-no-param", "GET", "/s/fixed/fixed", app="specific"),
+    req("specificity-one-param", "GET", "/s/x/fixed", app="specific"),
+    req("specificity-two-params", "GET", "/s/x/y", app="specific"),
+    # allowed_methods factories
+    req("factories-405", "POST", "/f", [("Content-Length", "0")], app="factories"),
+    req("factories-501", "PURGE", "/f", app="factories"),
+    req("factories-get", "GET", "/f", app="factories"),
+    # prefix() after registration, list paths, use() on a list
+    req("late-prefixed-one", "GET", "/late/one", app="late"),
+    req("late-unprefixed-one", "GET", "/one", app="late"),
+    req("late-array-two", "GET", "/late/two", app="late"),
+    req("late-array-three", "GET", "/late/three", app="late"),
+    req("late-options", "OPTIONS", "/late/two", app="late"),
     # odd input
     req("path-raw-space-encoded", "GET", "/users/a%20%20b"),
     req("path-dot-segments", "GET", "/users/../users/1"),

@@ -4,6 +4,7 @@
 const Koa = require('koa')
 const serve = require('koa-static')
 const send = require('koa-send')
+const { basename } = require('path')
 
 function staticApp (options, downstream) {
   const app = new Koa()
@@ -49,6 +50,7 @@ module.exports = {
     noformat: staticApp({ format: false }),
     extensions: staticApp({ extensions: ['html', 'txt'] }),
     nocompress: staticApp({ gzip: false, brotli: false }),
-    send: sendApp
+    send: sendApp,
+    headers: staticApp({ setHeaders: (res, path, stats) => { res.setHeader('X-Served', basename(path)); res.setHeader('X-Size', String(stats.size)); if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-store') } })
   }
 }

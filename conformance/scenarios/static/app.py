@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from koa.core import Context, Koa, Next
+from koa.core import Context, Koa, Next, Response
 from koa.static import send, serve
 
 
@@ -38,6 +39,13 @@ async def send_handler(ctx: Context, next: Next) -> None:
     await send(ctx, ctx.path, root="public")
 
 
+def set_headers(response: Response, path: str, stats: os.stat_result) -> None:
+    response.set("X-Served", os.path.basename(path))
+    response.set("X-Size", str(stats.st_size))
+    if path.endswith(".html"):
+        response.set("Cache-Control", "no-store")
+
+
 send_app = Koa(silent=True)
 send_app.use(send_handler)
 
@@ -52,4 +60,5 @@ apps = {
     "extensions": static_app(extensions=["html", "txt"]),
     "nocompress": static_app(gzip=False, brotli=False),
     "send": send_app,
+    "headers": static_app(set_headers=set_headers),
 }

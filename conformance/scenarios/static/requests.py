@@ -184,6 +184,18 @@ REQUESTS = [
         "nocompress-gzip", "GET", "/hello.txt", [("Accept-Encoding", "gzip, br")], app="nocompress"
     ),
     req("nocompress-only-gz", "GET", "/only.txt", [("Accept-Encoding", "gzip")], app="nocompress"),
+    # set_headers
+    req("set-headers-file", "GET", "/hello.txt", app="headers"),
+    req("set-headers-html-cache-control", "GET", "/index.html", app="headers"),
+    req("set-headers-index", "GET", "/", app="headers"),
+    req(
+        "set-headers-gzip-variant",
+        "GET",
+        "/hello.txt",
+        [("Accept-Encoding", "gzip")],
+        app="headers",
+    ),
+    req("set-headers-missing", "GET", "/missing.txt", app="headers"),
     # koa-send used directly
     req("send-file", "GET", "/hello.txt", app="send"),
     req("send-missing-404", "GET", "/missing.txt", app="send"),
