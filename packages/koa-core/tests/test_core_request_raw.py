@@ -191,3 +191,12 @@ async def test_an_assigned_path_reads_back_as_assigned(serve: Serve) -> None:
 
     value = await value_of(serve, answering(assign), "GET /a?b=1 HTTP/1.1\r\n")
     assert value == ["/sp ace", "/sp ace?b=1"]
+
+
+async def test_a_repeated_host_is_refused_with_a_400(serve: Serve) -> None:
+    """Kept difference: aiohttp's parser refuses a second Host line (Node keeps
+    the first); the app never sees the request."""
+    app = answering(lambda ctx: ctx.host)
+    status, body = await send_raw(await serve(app), "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n")
+    assert status == 400
+    assert b"Host" in body
