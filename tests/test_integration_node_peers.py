@@ -24,6 +24,7 @@ import pytest
 
 from koa.core import Keygrip, Koa, Next
 from koa.core.testing import client_for
+from koa.csrf import CsrfContext, Tokens, csrf
 from koa.session import SessionContext, decode, session
 
 NODE_DIR = Path(__file__).parent / "node"
@@ -189,3 +190,71 @@ async def test_a_node_cookie_signed_with_other_keys_is_not_trusted(node_peer: st
     async with client_for(python_app(keys=["not the node keys"])) as c:
         reply = await c.get("/", headers={"Cookie": cookie_header(cookies)})
     assert reply.json() == {"session": {}, "isNew": True}
+
+
+# -- csrf tokens ------------------------------------------------------------------
+
+
+async def test_tokens_made_by_the_npm_csrf_package_verify_here(node_peer: str) -> None:
+    tokens = Tokens()
+    for _ in range(20):
+        secret = tokens.secret()
+        body, _ = await node_get(node_peer, "/csrf/create", params={"secret": secret})
+        assert tokens.verify(secret, body["token"])
+        assert not tokens.verify(tokens.secret(), body["token"])
+
+
+async def test_tokens_made_here_verify_with_the_npm_csrf_package(node_peer: str) -> None:
+    tokens = Tokens()
+    for _ in range(20):
+        secret = tokens.secret()
+        token = tokens.create(secret)
+        query = {"secret": secret, "token": token}
+        body, _ = await node_get(node_peer, "/csrf/verify", params=query)
+        assert body == {"ok": True}
+        other, _ = await node_get(
+            node_peer, "/csrf/verify", params={"secret": tokens.secret(), "token": token}
+        )
+        assert other == {"ok": False}
+
+
+async def test_odd_salts_hash_alike_in_both(node_peer: str) -> None:
+    tokens = Tokens()
+    for salt in ("é", "日本", "🦊", "a b"):
+        secret = tokens.secret()
+        token = Tokens._tokenize(secret, salt)
+        query = {"secret": secret, "token": token}
+        body, _ = await node_get(node_peer, "/csrf/verify", params=query)
+        assert body == {"ok": True}, salt
+
+
+def csrf_app() -> Koa:
+    app = Koa(keys=KEYS)
+    app.use(session(app, max_age=86400))
+    app.use(csrf())
+
+    async def handler(ctx: CsrfContext, next: Next) -> None:
+        ctx.body = {"token": ctx.csrf, "method": ctx.method}
+
+    app.use(handler)
+    return app
+
+
+async def test_a_form_token_from_a_node_koa_service_passes_koa_csrf_here(node_peer: str) -> None:
+    body, cookies = await node_get(node_peer, "/csrf/form")
+    async with client_for(csrf_app()) as c:
+        headers = {"Cookie": cookie_header(cookies)}
+        refused = await c.post("/", headers=headers)
+        passed = await c.post("/", headers={**headers, "X-CSRF-Token": body["token"]})
+    assert refused.status == 403
+    assert passed.json() == {"token": passed.json()["token"], "method": "POST"}
+
+
+async def test_a_token_from_koa_csrf_here_passes_a_node_koa_service(node_peer: str) -> None:
+    async with client_for(csrf_app()) as c:
+        reply = await c.get("/")
+    headers = {"Cookie": cookie_header(list(reply.headers.getall("Set-Cookie")))}
+    ok, _ = await node_get(
+        node_peer, "/csrf/check", headers={**headers, "X-CSRF-Token": reply.json()["token"]}
+    )
+    assert ok == {"ok": True}
