@@ -378,6 +378,12 @@ REQUESTS = [
         req("", "GET", "/unicode"),
     ),
     # -- the HTTP parser: malformed and odd input ------------------------------------
+    req("header-8k-value", "GET", "/echo", [("X-A", "v" * 8000)]),
+    req("header-9k-value", "GET", "/echo", [("X-A", "v" * 9000)]),
+    req("header-20k-value", "GET", "/echo", [("X-A", "v" * 20000)]),
+    req("headers-100-lines", "GET", "/echo", [(f"X-H{i}", str(i)) for i in range(100)]),
+    req("url-9k", "GET", "/echo?q=" + "u" * 9000),
+    req("url-20k", "GET", "/echo?q=" + "u" * 20000),
     raw("bad-request-line", b"GARBAGE\r\n\r\n"),
     raw("bad-version", b"GET /echo HTTP/9.9\r\nHost: x\r\n\r\n"),
     raw("bad-header-no-colon", b"GET /echo HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n"),
