@@ -35,9 +35,11 @@ for pkg in "${pkgs[@]}"; do
     uv venv -q --python "$python" "$tmp/venv"
     # --refresh-package: uv caches local wheels by name+version; a rebuilt
     # wheel with an unchanged version would otherwise be served stale.
+    # With the package's extras (koa-session[redis]...): their tests use them.
+    extras=$("$python" -c 'import sys, tomllib; print(",".join(tomllib.load(open(sys.argv[1], "rb"))["project"].get("optional-dependencies", {})))' "$pkg/pyproject.toml")
     uv pip install -q --python "$tmp/venv/bin/python" --resolution "$resolution" \
       --refresh-package koa-core --refresh-package "$name" \
-      "${links[@]}" "$wheel" koa-core
+      "${links[@]}" "$wheel${extras:+[$extras]}" koa-core
     uv pip install -q --python "$tmp/venv/bin/python" "pytest>=9" "pytest-asyncio>=1.3" "hypothesis>=6.100"
     echo "== $name ($resolution): $(uv pip freeze -q --python "$tmp/venv/bin/python" | grep -i '^koa' | tr '\n' ' ')"
     # Run from a copy of the tests (and README) only, so nothing in the source
