@@ -131,12 +131,24 @@ async function handler (ctx) {
       ctx.cookies.set('p', '2', { signed: false })
       ctx.body = 'o'
       return
+    case 'cookies-default-signing':
+      ctx.cookies.set('bare', '1')
+      ctx.cookies.set('withopts', '2', { path: '/' })
+      ctx.cookies.set('number', 3, { signed: false })
+      ctx.body = 'd'
+      return
+    case 'cookies-bad-domain': ctx.cookies.set('x', '1', { domain: 'bad domain' }); ctx.body = 'x'; return
+    case 'cookies-bad-path': ctx.cookies.set('x', '1', { path: '/a;b' }); ctx.body = 'x'; return
+    case 'cookies-bad-name': ctx.cookies.set('a b', '1'); ctx.body = 'x'; return
+    case 'cookies-bad-value': ctx.cookies.set('a', 'x;y'); ctx.body = 'x'; return
+    case 'cookies-partitioned': ctx.cookies.set('p', '1', { signed: false, secure: false, partitioned: true, sameSite: 'none' }); ctx.body = 'p'; return
     case 'cookies-secure': ctx.cookies.set('s', '1', { signed: false, secure: true }); ctx.body = 's'; return
     case 'path-set': ctx.path = q.p; ctx.body = { path: ctx.path, url: ctx.url, originalUrl: ctx.originalUrl }; return
     case 'query-set': ctx.query = { a: ['1', '2'], b: 'x y', c: 'é&=' }; ctx.body = { querystring: ctx.querystring, search: ctx.search }; return
     case 'url-set': ctx.url = '/rewritten?x=1'; ctx.body = { path: ctx.path, query: ctx.query, originalUrl: ctx.originalUrl }; return
     case 'method': ctx.body = { method: ctx.method }; return
     case 'respond-head': ctx.body = { a: 'json for head' }; return
+    case 'json-date': ctx.body = { d: new Date(Date.UTC(2020, 0, 2, 3, 4, 5, 678)), epoch: new Date(0) }; return
   }
 }
 
@@ -147,8 +159,14 @@ function make (options) {
   return app
 }
 
+// middleware written with one parameter, as most koajs/examples apps are
+const oneArg = new Koa()
+oneArg.silent = true
+oneArg.use(async (ctx) => { ctx.body = { oneArg: true, path: ctx.path } })
+
 module.exports = {
   apps: {
+    oneArg,
     main: make({ keys: ['k1', 'k2'] }),
     proxy: make({ proxy: true }),
     proxy1: make({ proxy: true, maxIpsCount: 1 }),

@@ -223,6 +223,28 @@ async def handler(ctx: Context, next: Next) -> None:
             ctx.cookies.set("p", "1", signed=False)
             ctx.cookies.set("p", "2", signed=False)
             ctx.body = "o"
+        case "cookies-default-signing":
+            ctx.cookies.set("bare", "1")
+            ctx.cookies.set("withopts", "2", path="/")
+            ctx.cookies.set("number", 3, signed=False)
+            ctx.body = "d"
+        case "cookies-bad-domain":
+            ctx.cookies.set("x", "1", domain="bad domain")
+            ctx.body = "x"
+        case "cookies-bad-path":
+            ctx.cookies.set("x", "1", path="/a;b")
+            ctx.body = "x"
+        case "cookies-bad-name":
+            ctx.cookies.set("a b", "1")
+            ctx.body = "x"
+        case "cookies-bad-value":
+            ctx.cookies.set("a", "x;y")
+            ctx.body = "x"
+        case "cookies-partitioned":
+            ctx.cookies.set(
+                "p", "1", signed=False, secure=False, partitioned=True, same_site="none"
+            )
+            ctx.body = "p"
         case "cookies-secure":
             ctx.cookies.set("s", "1", signed=False, secure=True)
             ctx.body = "s"
@@ -239,6 +261,11 @@ async def handler(ctx: Context, next: Next) -> None:
             ctx.body = {"method": ctx.method}
         case "respond-head":
             ctx.body = {"a": "json for head"}
+        case "json-date":
+            ctx.body = {
+                "d": datetime(2020, 1, 2, 3, 4, 5, 678000, tzinfo=UTC),
+                "epoch": datetime(1970, 1, 1, tzinfo=UTC),
+            }
 
 
 def make(**options: Any) -> Koa:
@@ -247,7 +274,18 @@ def make(**options: Any) -> Koa:
     return app
 
 
+# middleware written with one parameter, as most koajs/examples apps are
+one_arg = Koa(silent=True)
+
+
+async def one_parameter(ctx: Context) -> None:
+    ctx.body = {"oneArg": True, "path": ctx.path}
+
+
+one_arg.use(one_parameter)  # type: ignore[arg-type]
+
 apps = {
+    "oneArg": one_arg,
     "main": make(keys=["k1", "k2"]),
     "proxy": make(proxy=True),
     "proxy1": make(proxy=True, max_ips_count=1),
