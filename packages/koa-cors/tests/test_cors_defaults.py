@@ -3,6 +3,11 @@ the request Origin header" suites, and the Vary rules, through real HTTP."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
 from koa.core import Context, Koa, Middleware, Next
 from koa.core.testing import ClientFor
 from koa.cors import cors
@@ -146,3 +151,27 @@ async def test_cors_headers_are_added_to_head_and_post(client: ClientFor) -> Non
         assert reply.status == 200, method
         assert reply.headers["Access-Control-Allow-Origin"] == "*", method
         assert reply.headers["Access-Control-Expose-Headers"] == "X-Total", method
+
+
+async def test_streamed_and_file_bodies_get_the_headers(client: ClientFor, tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(b"from a file")
+
+    async def bodies(ctx: Context, next: Next) -> None:
+        if ctx.path == "/file":
+            ctx.body = web.FileResponse(page)
+        else:
+
+            async def chunks() -> AsyncIterator[bytes]:
+                yield b"streamed "
+                yield b"body"
+
+            ctx.body = chunks()
+
+    c = await client(Koa().use(cors(expose_headers="X-Total")).use(bodies))
+    for path, text in (("/file", "from a file"), ("/stream", "streamed body")):
+        reply = await c.get(path, headers=ORIGIN)
+        assert (reply.status, reply.text) == (200, text)
+        assert reply.headers["Access-Control-Allow-Origin"] == "*"
+        assert reply.headers["Access-Control-Expose-Headers"] == "X-Total"
+        assert reply.headers["Vary"] == "Origin"

@@ -3,9 +3,12 @@ headers, switching parts off and on, legacy names, warnings, through real HTTP."
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 import koa.helmet as helmet_module
 from koa.core import Context, Koa, Middleware, Next
@@ -390,3 +393,27 @@ async def test_an_error_handler_upstream_keeps_the_headers(client: ClientFor) ->
     reply = await (await client(app)).get("/")
     assert (reply.status, reply.text) == (500, "Something broke")
     assert reply.headers["Content-Security-Policy"] == DEFAULT_CSP
+
+
+async def test_streamed_and_file_bodies_get_the_headers(client: ClientFor, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<p>from a file</p>")
+
+    async def bodies(ctx: Context, next: Next) -> None:
+        if ctx.path == "/file":
+            ctx.body = web.FileResponse(page)
+        else:
+
+            async def chunks() -> AsyncIterator[bytes]:
+                yield b"streamed "
+                yield b"body"
+
+            ctx.body = chunks()
+
+    c = await client(Koa().use(helmet()).use(bodies))
+    for path in ("/file", "/stream"):
+        reply = await c.get(path)
+        assert reply.status == 200
+        for name, value in DEFAULT_HEADERS.items():
+            if value is not None:
+                assert reply.headers[name] == value, (path, name)
