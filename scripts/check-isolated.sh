@@ -41,6 +41,11 @@ for pkg in "${pkgs[@]}"; do
       --refresh-package koa-core --refresh-package "$name" \
       "${links[@]}" "$wheel${extras:+[$extras]}" koa-core
     uv pip install -q --python "$tmp/venv/bin/python" "pytest>=9" "pytest-asyncio>=1.3" "hypothesis>=6.100"
+    # Test-only needs a package declares as [dependency-groups] test (the
+    # OpenTelemetry SDK for koa-opentelemetry): never its dependencies.
+    if grep -q '^test = ' "$pkg/pyproject.toml" && grep -q '^\[dependency-groups\]' "$pkg/pyproject.toml"; then
+      uv pip install -q --python "$tmp/venv/bin/python" --group "$pkg/pyproject.toml:test"
+    fi
     echo "== $name ($resolution): $(uv pip freeze -q --python "$tmp/venv/bin/python" | grep -i '^koa' | tr '\n' ' ')"
     # Run from a copy of the tests (and README) only, so nothing in the source
     # tree can be imported by accident; the root conftest.py and pytest config
