@@ -31,6 +31,7 @@ REQUESTS = [
     # every app: a page, and a 404
     *[req(f"{app}-get", "GET", "/", app=app) for app in APPS],
     *[req(f"{app}-not-found", "GET", "/missing", app=app) for app in APPS],
+    *[req(f"{app}-json", "GET", "/json", app=app) for app in APPS],
     req("all_off-error", "GET", "/error", app="all_off"),
     req("parts-error", "GET", "/error", app="parts"),
     req("parts-head", "HEAD", "/html", app="parts"),
