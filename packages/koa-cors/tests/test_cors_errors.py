@@ -97,6 +97,13 @@ async def test_origin_is_appended_to_the_errors_own_vary(client: ClientFor) -> N
     assert reply.headers["Vary"] == "Accept-Encoding, Origin"
 
 
+async def test_an_errors_vary_given_as_a_list_is_joined(client: ClientFor) -> None:
+    err = RuntimeError("listed")
+    err.headers = {"Vary": ["Accept-Encoding", "Accept-Language"]}  # type: ignore[attr-defined]
+    reply = await (await client(app_with(cors(), raising(err)))).get("/", headers=ORIGIN)
+    assert reply.headers["Vary"] == "Accept-Encoding, Accept-Language, Origin"
+
+
 async def test_the_errors_vary_star_is_preserved(client: ClientFor) -> None:
     err = HttpError(500, headers={"Vary": "*"})
     reply = await (await client(app_with(cors(), raising(err)))).get("/", headers=ORIGIN)

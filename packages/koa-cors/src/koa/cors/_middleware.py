@@ -69,6 +69,8 @@ def _carry_headers_on(err: Exception, headers_set: dict[str, str]) -> None:
     for key in [key for key in carried if isinstance(key, str) and key.lower() == "vary"]:
         value = carried.pop(key)
         vary = vary or value
+    if isinstance(vary, (list, tuple)):  # several Vary lines
+        vary = ", ".join(str(field) for field in vary)
     merged = {**carried, **headers_set, "vary": vary_append(str(vary or ""), "Origin")}
     try:
         err.headers = merged  # type: ignore[attr-defined]
