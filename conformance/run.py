@@ -398,6 +398,18 @@ def _show(value: Any, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
 
 
+def _framing(answer: Answer) -> str | None:
+    """How a body with content was delimited: "length" or "chunked" (None
+    otherwise: no body, both headers, or read to the connection's end)."""
+    if not answer.body:
+        return None
+    chunked = "transfer-encoding" in answer.headers
+    length = "content-length" in answer.headers
+    if chunked == length:
+        return None
+    return "chunked" if chunked else "length"
+
+
 def compare(scenario: Scenario, koa: Answer, ours: Answer) -> list[Difference]:
     """The fields in which the two answers differ."""
     out: list[Difference] = []
@@ -424,6 +436,18 @@ def compare(scenario: Scenario, koa: Answer, ours: Answer) -> list[Difference]:
     if body_equal_as_json:
         # the same JSON written with other spacing or key order: its length differs
         ignored = ignored | {"content-length"}
+    if (
+        koa.body == ours.body
+        and _framing(koa) != _framing(ours)
+        and None
+        not in (
+            _framing(koa),
+            _framing(ours),
+        )
+    ):
+        # the same bytes, delimited by Content-Length on one side and chunked on
+        # the other: message framing (RFC 9112 §6), not content
+        ignored = ignored | {"content-length", "transfer-encoding"}
     for name in sorted((koa.headers.keys() | ours.headers.keys()) - ignored):
         check(f"header {name}", koa.headers.get(name), ours.headers.get(name))
     if scenario.log_pattern is not None:
