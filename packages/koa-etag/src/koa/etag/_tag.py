@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 import os
 from typing import Final
 
@@ -13,9 +14,9 @@ _EMPTY: Final = '"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"'
 
 
 def _mtime_ms(st: os.stat_result) -> int:
-    # Node's stats.mtime.getTime(): whole milliseconds, truncated toward zero.
-    ns = st.st_mtime_ns
-    return ns // 1_000_000 if ns >= 0 else -(-ns // 1_000_000)
+    # Node's stats.mtime.getTime(): Math.round(sec * 1e3 + nsec / 1e6), in doubles.
+    sec, nsec = divmod(st.st_mtime_ns, 1_000_000_000)
+    return math.floor(sec * 1000 + nsec / 1e6 + 0.5)
 
 
 def entity_tag(entity: str | bytes | os.stat_result, *, weak: bool | None = None) -> str:
@@ -23,7 +24,7 @@ def entity_tag(entity: str | bytes | os.stat_result, *, weak: bool | None = None
 
     For str and bytes: ``"<length in hex>-<first 27 characters of the base64
     SHA-1>"`` (a str is hashed as UTF-8), strong unless ``weak=True``. For an
-    ``os.stat_result``: ``W/"<size in hex>-<mtime in ms, hex>"``, weak unless
+    ``os.stat_result``: ``W/"<size in hex>-<mtime in ms (rounded, as Node's Date), hex>"``, weak unless
     ``weak=False``. So a cache shared with a Node service sees the same tags::
 
         entity_tag("Hello World") == '"b-Ck1VqNd45QIvq3AZd8XYQLvEhtA"'
