@@ -18,6 +18,7 @@ import pytest
 
 from koa.bodyparser import BodyRequest
 from koa.core import Context, Koa, Request, Response
+from koa.csrf import CsrfContext
 from koa.router import Router, RouterContext, RouterRequest
 from koa.views import ViewsContext
 
@@ -47,7 +48,7 @@ def _known() -> dict[str, set[str]]:
     runtime_ctx = {"mount_path", "new_router_path", "disable_body_parser", "user", "db", "greeting"}
     request = _members(Request, RouterRequest, BodyRequest, extra={"user_agent"})
     return {
-        "ctx": _members(Context, RouterContext, ViewsContext, extra=runtime_ctx),
+        "ctx": _members(Context, RouterContext, ViewsContext, CsrfContext, extra=runtime_ctx),
         "ctx.request": request,
         "request": request,
         "ctx.response": _members(Response),
