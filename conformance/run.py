@@ -18,11 +18,13 @@ other difference fails the run. The last line reads
 from __future__ import annotations
 
 import argparse
+import ctypes
 import importlib.util
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -115,6 +117,17 @@ def all_scenarios() -> list[Path]:
 # --------------------------------------------------------------------------- #
 
 
+_LIBC = ctypes.CDLL(None) if sys.platform == "linux" else None
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: be killed when the runner dies, however it
+    dies (prctl PR_SET_PDEATHSIG), so no server outlives a killed run. (libc
+    is loaded before the fork: the child imports nothing.)"""
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 class Server:
     """One side's server process: its ports by app name and its output lines."""
 
@@ -132,6 +145,7 @@ class Server:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if _LIBC is not None else None,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
