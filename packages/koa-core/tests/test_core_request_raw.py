@@ -200,3 +200,16 @@ async def test_a_repeated_host_is_refused_with_a_400(serve: Serve) -> None:
     status, body = await send_raw(await serve(app), "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n")
     assert status == 400
     assert b"Host" in body
+
+
+async def test_assigning_the_path_keeps_a_bare_question_mark(serve: Serve) -> None:
+    """Found by the conformance suite: Koa's path setter keeps ``/a?``'s empty
+    search (koa-mount shows ``ctx.url == "/?"`` inside ``mount("/a")``)."""
+
+    def assign(ctx: Context) -> list[str]:
+        ctx.path = "/"
+        inside = ctx.url
+        ctx.path = "/a"
+        return [inside, ctx.url, ctx.querystring]
+
+    assert await value_of(serve, answering(assign), "GET /a? HTTP/1.1\r\n") == ["/?", "/a?", ""]

@@ -278,10 +278,13 @@ class Request:
             return url, ""
         return parts.path, parts.query
 
-    def _join(self, path: str, query: str) -> None:
+    def _join(self, path: str, query: str, bare_mark: bool = False) -> None:
+        # bare_mark: keep a "?" with nothing after it ("/a?"), as Koa's path
+        # setter does (its querystring setter drops it).
         if self._url.startswith("/") or not self._url:
             _, hash_sign, fragment = self._url.partition("#")
-            self._url = path + ("?" + query if query else "") + hash_sign + fragment
+            mark = "?" if query or bare_mark else ""
+            self._url = path + mark + query + hash_sign + fragment
             return
         parts = urlsplit(self._url)
         self._url = urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
@@ -298,7 +301,7 @@ class Request:
     def path(self, value: str) -> None:
         current, query = self._split()
         if current != value:
-            self._join(value, query)
+            self._join(value, query, bare_mark="?" in self._url.partition("#")[0])
 
     @property
     def querystring(self) -> str:

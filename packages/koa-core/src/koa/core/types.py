@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeAlias
-
-if TYPE_CHECKING:
-    from .context import Context
+from typing import Any, TypeAlias
 
 __all__ = ["Middleware", "Next"]
 
