@@ -110,6 +110,19 @@ async def test_raw_bytes_in_the_authorization_header_are_401(serve: Serve) -> No
     reply = await reader.read()
     writer.close()
     assert reply.startswith(b"HTTP/1.1 401 ")
+    assert reply.endswith(b"\r\n\r\nAuthentication Error")
+
+
+async def test_non_ascii_token_is_invalid_token_in_debug(serve: Serve) -> None:
+    app = Koa(silent=True)
+    app.use(jwt(secret=SECRET, debug=True))
+    parts = urlsplit(await serve(app))
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff.\xfe.\xc3\xa9\r\n")
+    writer.write(b"Connection: close\r\n\r\n")
+    reply = await reader.read()
+    writer.close()
+    assert reply.endswith(b"\r\n\r\ninvalid token")
 
 
 async def test_cookie_with_hostile_content_is_401(client: ClientFor) -> None:

@@ -60,8 +60,23 @@ async def test_alg_none_token_is_refused(client: ClientFor) -> None:
     token = forge({"alg": "none", "typ": "JWT"}, {"sub": "admin"}, None)
     assert await status_and_text(client, jwt(secret=SECRET, debug=True), token) == (
         401,
+        "jwt signature is required",
+    )
+
+
+async def test_alg_none_token_with_a_signature_is_refused(client: ClientFor) -> None:
+    token = forge({"alg": "none", "typ": "JWT"}, {"sub": "admin"}, SECRET.encode())
+    assert await status_and_text(client, jwt(secret=SECRET, debug=True), token) == (
+        401,
         "invalid algorithm",
     )
+
+
+async def test_non_numeric_exp_and_nbf_are_refused(client: ClientFor) -> None:
+    mw = jwt(secret=SECRET, debug=True)
+    for claim in ("exp", "nbf"):
+        token = pyjwt.encode({"sub": "ada", claim: "tomorrow"}, SECRET)
+        assert await status_and_text(client, mw, token) == (401, f"invalid {claim} value")
 
 
 async def test_alg_none_spelled_otherwise_is_refused(client: ClientFor) -> None:
@@ -161,8 +176,11 @@ async def test_wrong_audience_is_refused(client: ClientFor) -> None:
 
 async def test_missing_audience_is_refused_when_one_is_required(client: ClientFor) -> None:
     token = pyjwt.encode({"sub": "ada"}, SECRET)
-    mw = jwt(secret=SECRET, audience="http://myapi/protected")
-    assert (await status_and_text(client, mw, token))[0] == 401
+    mw = jwt(secret=SECRET, audience="http://myapi/protected", debug=True)
+    assert await status_and_text(client, mw, token) == (
+        401,
+        "jwt audience invalid. expected: http://myapi/protected",
+    )
 
 
 async def test_one_of_several_token_audiences_matching_passes(client: ClientFor) -> None:
@@ -187,9 +205,11 @@ async def test_wrong_issuer_is_refused(client: ClientFor) -> None:
 
 async def test_missing_issuer_is_refused_when_one_is_required(client: ClientFor) -> None:
     token = pyjwt.encode({"sub": "ada"}, SECRET)
-    assert (await status_and_text(client, jwt(secret=SECRET, issuer="http://issuer"), token))[
-        0
-    ] == 401
+    mw = jwt(secret=SECRET, issuer="http://issuer", debug=True)
+    assert await status_and_text(client, mw, token) == (
+        401,
+        "jwt issuer invalid. expected: http://issuer",
+    )
 
 
 async def test_right_audience_and_issuer_pass(client: ClientFor) -> None:
@@ -217,3 +237,23 @@ async def test_errors_never_reveal_details_without_debug(client: ClientFor) -> N
     mw = jwt(secret=SECRET, audience="y")
     for token in tokens:
         assert await status_and_text(client, mw, token) == (401, "Authentication Error")
+
+
+async def test_audience_is_checked_before_issuer_as_jsonwebtoken_does(client: ClientFor) -> None:
+    token = pyjwt.encode({"sub": "ada"}, SECRET)
+    mw = jwt(secret=SECRET, audience="urn:api", issuer="urn:idp", debug=True)
+    assert await status_and_text(client, mw, token) == (
+        401,
+        "jwt audience invalid. expected: urn:api",
+    )
+
+
+async def test_header_without_alg_is_invalid_algorithm(client: ClientFor) -> None:
+    for header in ({"typ": "JWT"}, [1]):
+        raw = b64url(json.dumps(header).encode()) + "." + b64url(b'{"sub":"x"}')
+        signature = hmac.new(SECRET.encode(), raw.encode(), hashlib.sha256).digest()
+        token = raw + "." + b64url(signature)
+        assert await status_and_text(client, jwt(secret=SECRET, debug=True), token) == (
+            401,
+            "invalid algorithm",
+        ), header
