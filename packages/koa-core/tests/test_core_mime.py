@@ -102,3 +102,33 @@ async def test_attachment_types_an_ogg_file(client: ClientFor) -> None:
     app.use(handler)
     reply = await (await client(app)).get("/")
     assert reply.headers["Content-Type"] == "audio/ogg"
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/javascript", "js"),
+        ("text/javascript", False),  # Koa 3.3's accepts 1.3 reads mime-db 1.52: js is application/
+        ("audio/x-aac", "aac"),
+    ],
+)
+async def test_accepts_resolves_extensions_as_koas_accepts_package(
+    client: ClientFor, accept: str, expected: str | bool
+) -> None:
+    app = Koa()
+
+    async def handler(ctx: Context, next: Next) -> None:
+        ctx.body = {"chosen": ctx.accepts("js" if "javascript" in accept else "aac")}
+
+    app.use(handler)
+    reply = await (await client(app)).get("/", headers={"Accept": accept})
+    assert reply.json() == {"chosen": expected}
+
+
+def test_accepts_lookup_differs_from_lookup_only_where_mime_types_2_does() -> None:
+    from koa.core._mime import accepts_lookup
+
+    assert accepts_lookup("js") == "application/javascript"
+    assert lookup("js") == "text/javascript"
+    assert accepts_lookup("png") == lookup("png") == "image/png"
+    assert accepts_lookup("210") is None  # not in mime-db 1.52

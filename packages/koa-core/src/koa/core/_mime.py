@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from ._mime_db import CHARSETS, COMPRESSIBLE, TYPES
+from ._mime_db import ACCEPTS_DIFFERENCES, CHARSETS, COMPRESSIBLE, TYPES
 
-__all__ = ["charset", "content_type", "is_compressible", "lookup", "type_is"]
+__all__ = ["accepts_lookup", "charset", "content_type", "is_compressible", "lookup", "type_is"]
 
 # mime-types' and compressible's EXTRACT_TYPE_REGEXP: the type before any parameter.
 _EXTRACT_TYPE = re.compile(r"\s*([^;\s]*)(?:;|\s|$)")
@@ -36,6 +36,18 @@ def lookup(path_or_ext: str) -> str | None:
         return None
     ext = _extension(path_or_ext)
     return TYPES.get(ext) if ext else None
+
+
+def accepts_lookup(path_or_ext: str) -> str | None:
+    """:func:`lookup` as Koa's ``ctx.accepts()`` does it: its ``accepts`` 1.3
+    resolves extensions with mime-types 2 over mime-db 1.52, where ``js`` is
+    still ``application/javascript`` (73 extensions differ)."""
+    if not path_or_ext or not isinstance(path_or_ext, str):
+        return None
+    ext = _extension(path_or_ext)
+    if not ext:
+        return None
+    return ACCEPTS_DIFFERENCES[ext] if ext in ACCEPTS_DIFFERENCES else TYPES.get(ext)
 
 
 def _bare_type(value: str) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ._mime import lookup
+from ._mime import accepts_lookup
 
 __all__ = [
     "preferred_charsets",
@@ -217,7 +217,7 @@ def accepts_types(header: str | None, types: Sequence[str]) -> list[str] | str |
         return preferred_media_types(header)
     if not header:
         return types[0]
-    mimes = [t if "/" in t else lookup(t) for t in types]
+    mimes = [t if "/" in t else accepts_lookup(t) for t in types]
     valid = [m for m in mimes if m is not None and _parse_media_range(m, 0) is not None]
     best = preferred_media_types(header, valid)
     if not best:
