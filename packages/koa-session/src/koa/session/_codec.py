@@ -20,13 +20,19 @@ __all__ = ["decode", "dumps", "encode"]
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
 
 
+# One encoder each, made once (json.dumps() with options builds one per call).
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_COMPACT_ASCII = json.JSONEncoder(separators=(",", ":"))
+
+
 def dumps(data: dict[str, Any]) -> str:
     """``JSON.stringify(data)``: compact, non-ASCII kept as is."""
     try:
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-        text.encode("utf-8")
+        text = _COMPACT.encode(data)
+        if not text.isascii():
+            text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: escape it, as Node does
-        text = json.dumps(data, separators=(",", ":"))
+        text = _COMPACT_ASCII.encode(data)
     except (TypeError, ValueError) as err:
         raise TypeError(f"session values must be JSON-serializable: {err}") from err
     return text
