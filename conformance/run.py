@@ -568,11 +568,19 @@ def render_markdown(path: Path = DEVIATIONS) -> str:
                     data = "every request of the scenario, for: " + ", ".join(entry["differs"])
                 out.append(f"{name}: {data[:300]}")
             out += ["```", "", "| Koa.js | Koa for Python |", "|---|---|"]
-            cells = [str(entry[k]).replace("|", "\\|").replace("\n", " ") for k in ("koa", "ours")]
+            cells = [_markdown_text(entry[k]).replace("|", "\\|") for k in ("koa", "ours")]
             out += [f"| {cells[0]} | {cells[1]} |", ""]
             label = "Why ours is better" if kind == "accepted" else "What is wrong"
-            out += [f"**{label}:** {entry['why']}", ""]
+            out += [f"**{label}:** {_markdown_text(entry['why'])}", ""]
     return "\n".join(out)
+
+
+def _markdown_text(value: object) -> str:
+    """Free text shown as written: no link, emphasis or HTML syntax."""
+    text = " ".join(str(value).split())
+    for char in "\\`*_[]>#":
+        text = text.replace(char, "\\" + char)
+    return text.replace("<", "&lt;")
 
 
 # --------------------------------------------------------------------------- #
