@@ -2,15 +2,22 @@
 names and metrics from koa-router's route templates (nested routers, router
 prefixes, koa-mount prefixes), 404 and 405 from allowed_methods(), router
 spans, koa-logger's JSON lines joined to the trace, and the same spans under
-aiohttp serving and under uvicorn (ASGI)."""
+aiohttp serving, under uvicorn (ASGI), and in the worker processes of
+`koa serve --workers` and Gunicorn."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -354,3 +361,63 @@ async def test_uvicorn_and_aiohttp_serving_give_the_same_spans(otel: Otel) -> No
         under_uvicorn = await spans(url)
     assert [entry[0] for entry in under_aiohttp] == ["GET /users/:id", "GET", "GET", "DELETE"]
     assert under_uvicorn == under_aiohttp
+
+
+# -- multi-process serving: koa serve --workers, gunicorn -----------------------------
+
+SERVING_APP = Path(__file__).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _spans_of(prefix: Path) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for path in prefix.parent.glob(prefix.name + ".*"):
+        records.extend(json.loads(line) for line in path.read_text().splitlines())
+    return records
+
+
+@pytest.mark.parametrize("server", ["koa serve", "gunicorn"])
+async def test_every_worker_traces_with_the_sdk_it_set_up_on_startup(
+    server: str, tmp_path: Path
+) -> None:
+    port = _free_port()
+    prefix = tmp_path / "spans"
+    serve = ["-m", "koa.core", "serve", "otel_serving_app:app", "--workers", "2"]
+    gunicorn = ["-m", "gunicorn", "otel_serving_app:app", "-k", "koa.core.worker.GunicornWorker"]
+    command = {
+        "koa serve": [sys.executable, *serve, "--port", str(port)],
+        "gunicorn": [sys.executable, *gunicorn, "-w", "2", "-b", f"127.0.0.1:{port}"],
+    }[server]
+    proc = subprocess.Popen(
+        command,
+        cwd=SERVING_APP,
+        env={**os.environ, "OTEL_TEST_SPANS": str(prefix)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                await asyncio.sleep(0.05)
+        async with Client(url) as c:
+            for user in range(20):
+                reply = await c.get(f"/users/{user}")
+                assert reply.json()["id"] == str(user)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    records = _spans_of(prefix)
+    assert len(records) == 20
+    assert {record["name"] for record in records} == {"GET /users/:id"}
+    assert sorted(record["url.path"] for record in records) == sorted(
+        f"/users/{user}" for user in range(20)
+    )

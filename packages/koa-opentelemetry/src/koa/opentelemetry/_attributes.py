@@ -29,7 +29,6 @@ __all__ = [
     "USER_AGENT_ORIGINAL",
     "error_status",
     "error_type",
-    "protocol_version",
     "request_attributes",
     "span_method",
 ]
@@ -61,12 +60,6 @@ def span_method(method: str) -> str:
     return method if method in _KNOWN_METHODS else "_OTHER"
 
 
-def protocol_version(ctx: Context) -> str:
-    """``"1.0"``, ``"1.1"``, ``"2"``: the request's HTTP version."""
-    major, minor = ctx.req.version
-    return f"{major}" if major >= 2 and minor == 0 else f"{major}.{minor}"
-
-
 def _port(host: str, scheme: str) -> int | None:
     # "example.com:8080", "[::1]:8080"; without a port, the scheme's default.
     name, colon, digits = host.rpartition(":")
@@ -80,29 +73,32 @@ def request_attributes(ctx: Context, method: str, scheme: str) -> dict[str, Attr
     """The attributes known when the request arrives (before any middleware
     ran): what samplers see. ``client.address`` and ``server.address`` honour
     ``app.proxy`` exactly as ``ctx.ip`` and ``ctx.hostname`` do."""
+    request = ctx.request  # its properties directly: one call each, not two
+    req = ctx.req
+    major, minor = req.version
     attributes: dict[str, AttributeValue] = {
         HTTP_REQUEST_METHOD: method,
-        URL_PATH: ctx.path,
+        URL_PATH: request.path,
         URL_SCHEME: scheme,
-        NETWORK_PROTOCOL_VERSION: protocol_version(ctx),
+        NETWORK_PROTOCOL_VERSION: f"{major}" if major >= 2 and minor == 0 else f"{major}.{minor}",
     }
     if method == "_OTHER":
-        attributes[HTTP_REQUEST_METHOD_ORIGINAL] = ctx.method
-    query = ctx.querystring
+        attributes[HTTP_REQUEST_METHOD_ORIGINAL] = request.method
+    query = request.querystring
     if query:
         attributes[URL_QUERY] = query
-    host = ctx.host
+    host = request.host
     if host:
-        hostname = ctx.hostname
+        hostname = request.hostname
         if hostname:
             attributes[SERVER_ADDRESS] = hostname
             port = _port(host, scheme)
             if port is not None:
                 attributes[SERVER_PORT] = port
-    ip = ctx.ip
+    ip = request.ip
     if ip:
         attributes[CLIENT_ADDRESS] = ip
-    user_agent = ctx.req.headers.get("User-Agent")
+    user_agent = req.headers.get("User-Agent")
     if user_agent:
         attributes[USER_AGENT_ORIGINAL] = user_agent
     return attributes

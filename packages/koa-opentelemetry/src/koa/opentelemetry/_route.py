@@ -57,6 +57,8 @@ def _prefix(attrs: dict[str, Any], template: object, path: str) -> str:
     if layer is None:
         return ""
     captures = attrs.get("captures")
+    if captures and layer.captures(path) == captures:
+        return ""  # the usual case: no mount, one regex run
     whole = layer.match(path)
     if whole and layer.captures(path) == captures:
         return ""
