@@ -213,3 +213,21 @@ async def test_assigning_the_path_keeps_a_bare_question_mark(serve: Serve) -> No
         return [inside, ctx.url, ctx.querystring]
 
     assert await value_of(serve, answering(assign), "GET /a? HTTP/1.1\r\n") == ["/?", "/a?", ""]
+
+
+async def test_url_keeps_the_path_and_query_as_sent(serve: Serve) -> None:
+    """Found by the conformance suite: Koa's WHATWG ``URL`` keeps ``[``, ``]``,
+    ``%7e`` and a malformed ``%ZZ`` as sent, encodes only what may not appear,
+    and resolves dot segments; yarl's default parse re-encodes them."""
+    app = answering(lambda ctx: str(ctx.URL))
+    url = await serve(app)
+    cases = {
+        "/a[b]?a[b]=1": "http://example.com/a[b]?a[b]=1",
+        "/?a=%ZZ": "http://example.com/?a=%ZZ",
+        "/%7e?%7e": "http://example.com/%7e?%7e",
+        "/a/%2e%2e/b?q='x'": "http://example.com/b?q=%27x%27",
+        "//evil/x?y": "http://example.com//evil/x?y",
+    }
+    for target, expected in cases.items():
+        status, body = await send_raw(url, f"GET {target} HTTP/1.1\r\n")
+        assert (status, json.loads(body)["value"]) == (200, expected), target

@@ -275,3 +275,14 @@ async def test_back_through_http_with_a_same_host_referer(client: ClientFor) -> 
     c = await client(app_with(mw))
     reply = await c.get("/", headers={"Referer": "http://127.0.0.1/x", "Host": "127.0.0.1"})
     assert reply.headers["Location"] == "http://127.0.0.1/x"
+
+
+async def test_redirect_resolves_dot_segments_of_an_absolute_url(client: ClientFor) -> None:
+    """As ``new URL(url)`` in Koa's redirect."""
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.redirect("http://example.com/a/./b/../%2e%2e/c")
+
+    reply = await (await client(app_with(mw))).get("/", headers={"Accept": "text/plain"})
+    assert reply.headers["Location"] == "http://example.com/c"
+    assert reply.text == "Redirecting to http://example.com/c."

@@ -10,7 +10,16 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
-__all__ = ["content_disposition", "encode_url", "escape_html", "is_fresh", "vary_append"]
+__all__ = [
+    "content_disposition",
+    "encode_url",
+    "escape_html",
+    "is_fresh",
+    "vary_append",
+    "whatwg_fragment",
+    "whatwg_path",
+    "whatwg_query",
+]
 
 _NO_CACHE = re.compile(r"(?:^|,)\s*?no-cache\s*?(?:,|$)")
 
@@ -85,6 +94,53 @@ def encode_url(url: str) -> str:
     return _ENCODE_CHARS.sub(
         lambda m: quote(m.group(0), safe=_ENCODE_URI_SAFE, errors="replace"), url
     )
+
+
+# The WHATWG URL serializer's percent-encode sets for the path, the query of an
+# http(s) URL and the fragment: controls, non-ASCII and a few ASCII characters
+# ("%" itself stays, so existing escapes are kept as they are).
+_PATH_ESCAPES = re.compile(r'[\x00-\x20"#<>?`{}\x7f-\U0010ffff]+')
+_QUERY_ESCAPES = re.compile(r"[\x00-\x20\"#<>'\x7f-\U0010ffff]+")
+_FRAGMENT_ESCAPES = re.compile(r'[\x00-\x20"<>`\x7f-\U0010ffff]+')
+_SINGLE_DOT = frozenset({".", "%2e"})
+_DOUBLE_DOT = frozenset({"..", ".%2e", "%2e.", "%2e%2e"})
+
+
+def _percent(match: re.Match[str]) -> str:
+    return quote(match.group(0), safe="", errors="replace")
+
+
+def whatwg_path(path: str) -> str:
+    """An http(s) URL's path as ``new URL()`` writes it: ``.``/``..`` segments
+    (``%2e`` too) resolved, what may not appear percent-encoded, ``/`` if empty."""
+    if "." in path or "%2" in path:
+        segments = path.split("/")[1:] if path.startswith("/") else path.split("/")
+        kept: list[str] = []
+        for index, segment in enumerate(segments):
+            lowered = segment.lower()
+            last = index == len(segments) - 1
+            if lowered in _DOUBLE_DOT:
+                if kept:
+                    kept.pop()
+                if last:
+                    kept.append("")
+            elif lowered in _SINGLE_DOT:
+                if last:
+                    kept.append("")
+            else:
+                kept.append(segment)
+        path = "/" + "/".join(kept)
+    return _PATH_ESCAPES.sub(_percent, path) or "/"
+
+
+def whatwg_query(query: str) -> str:
+    """An http(s) URL's query as ``new URL()`` writes it (``%`` escapes kept)."""
+    return _QUERY_ESCAPES.sub(_percent, query)
+
+
+def whatwg_fragment(fragment: str) -> str:
+    """A URL's fragment as ``new URL()`` writes it."""
+    return _FRAGMENT_ESCAPES.sub(_percent, fragment)
 
 
 _HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})

@@ -19,7 +19,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from . import _negotiation as negotiation
-from ._http import is_fresh
+from ._http import is_fresh, whatwg_fragment, whatwg_path, whatwg_query
 from ._links import alive
 from ._mime import type_is
 
@@ -362,13 +362,20 @@ class Request:
 
     @property
     def URL(self) -> URL | None:
-        """The request URL parsed (``yarl.URL``), or ``None`` when it cannot be."""
+        """The request URL parsed (``yarl.URL``), or ``None`` when it cannot be.
+        Path, query and fragment are kept as sent, as Koa's WHATWG ``URL``
+        keeps them (``?a[b]=1``, ``%7e``), only percent-encoding what may not
+        appear and resolving ``.``/``..`` segments; yarl drops a bare ``?``."""
         try:
             original = self.original_url
             if original[:7].lower() == "http://" or original[:8].lower() == "https://":
                 url = URL(original)
+                parts = urlsplit(original)
+                path, query, fragment = parts.path, parts.query, parts.fragment
             else:
                 url = URL(f"{self.protocol}://{self.host}{original}")
+                before, _, fragment = original.partition("#")
+                path, _, query = before.partition("?")
         except (ValueError, TypeError):
             return None
         # yarl is lenient where a WHATWG parser (Koa's) fails: no host at all, or
@@ -376,7 +383,17 @@ class Request:
         host = url.raw_host
         if not host or (":" not in host and not _FORBIDDEN_HOST.isdisjoint(host)):
             return None
-        return url
+        try:
+            return URL.build(
+                scheme=url.scheme,
+                authority=url.raw_authority,
+                path=whatwg_path(path),
+                query_string=whatwg_query(query),
+                fragment=whatwg_fragment(fragment),
+                encoded=True,
+            )
+        except (ValueError, TypeError):
+            return url
 
     # -- host and protocol ---------------------------------------------------
 

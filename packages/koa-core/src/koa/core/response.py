@@ -15,12 +15,20 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from aiohttp import web
 
 from ._body import UNSET, destroy_stream, dump_json, is_stream
-from ._http import content_disposition, encode_url, escape_html, vary_append
+from ._http import (
+    content_disposition,
+    encode_url,
+    escape_html,
+    vary_append,
+    whatwg_fragment,
+    whatwg_path,
+    whatwg_query,
+)
 from ._links import alive
 from ._mime import content_type, lookup, type_is
 from ._wire import wire_pairs
@@ -79,22 +87,10 @@ def _normalize_absolute_url(url: str) -> str:
     default_port = ":80" if scheme == "http" else ":443"
     if host.endswith(default_port):
         host = host[: -len(default_port)]
-    path = _PATH_ESCAPES.sub(_percent, parts.path) or "/"
-    query = _QUERY_ESCAPES.sub(_percent, parts.query)
-    fragment = _FRAGMENT_ESCAPES.sub(_percent, parts.fragment)
+    path = whatwg_path(parts.path)
+    query = whatwg_query(parts.query)
+    fragment = whatwg_fragment(parts.fragment)
     return urlunsplit((scheme, userinfo + at + host, path, query, fragment))
-
-
-# The WHATWG URL serializer's percent-encode sets for the path, the query of an
-# http(s) URL and the fragment: controls, non-ASCII and a few ASCII characters
-# ("%" itself stays, so existing escapes are kept).
-_PATH_ESCAPES = re.compile(r'[\x00-\x20"#<>?`{}\x7f-\U0010ffff]+')
-_QUERY_ESCAPES = re.compile(r"[\x00-\x20\"#<>'\x7f-\U0010ffff]+")
-_FRAGMENT_ESCAPES = re.compile(r'[\x00-\x20"<>`\x7f-\U0010ffff]+')
-
-
-def _percent(match: re.Match[str]) -> str:
-    return quote(match.group(0), safe="", errors="replace")
 
 
 class Response:
