@@ -445,6 +445,25 @@ REQUESTS = [
         b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
         half_close=True,
     ),
+    raw(
+        "chunked-with-trailer",
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"3\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n",
+    ),
+    raw(
+        "chunked-with-extension",
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"3;name=value\r\nabc\r\n0\r\n\r\n",
+    ),
+    raw(
+        "chunked-uppercase-hex",
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"A\r\n0123456789\r\n0\r\n\r\n",
+    ),
+    raw(
+        "chunked-uppercase-coding",
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: CHUNKED\r\n\r\n0\r\n\r\n",
+    ),
     raw("http09", b"GET /echo\r\n\r\n"),
     raw(
         "expect-continue",
