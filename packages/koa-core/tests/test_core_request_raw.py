@@ -231,3 +231,10 @@ async def test_url_keeps_the_path_and_query_as_sent(serve: Serve) -> None:
     for target, expected in cases.items():
         status, body = await send_raw(url, f"GET {target} HTTP/1.1\r\n")
         assert (status, json.loads(body)["value"]) == (200, expected), target
+
+
+async def test_a_hundred_repeated_lines_are_combined_in_order(serve: Serve) -> None:
+    app = answering(lambda ctx: [ctx.get("X-A"), ctx.ips[-1]], Koa(proxy=True))
+    lines = "".join(f"X-A: {i}\r\nX-Forwarded-For: 10.0.0.{i}\r\n" for i in range(50))
+    value = await value_of(serve, app, f"GET / HTTP/1.1\r\n{lines}")
+    assert value == [", ".join(str(i) for i in range(50)), "10.0.0.49"]

@@ -97,3 +97,21 @@ async def test_an_unknown_type_is_a_500_that_says_what_to_do(client: ClientFor) 
     reply = await body_of(client, {"total": Money(1)}, app)
     assert reply.status == 500
     assert errors and "app.json_default" in errors[0]
+
+
+async def test_a_json_default_that_fails_is_a_500_and_the_server_keeps_serving(
+    client: ClientFor,
+) -> None:
+    app = Koa(silent=True)
+
+    def broken(value: Any) -> Any:
+        raise ValueError("broken hook")
+
+    app.json_default = broken
+
+    async def mw(ctx: Context, next: Next) -> None:
+        ctx.body = {"id": uuid.UUID(int=2)} if ctx.path == "/uuid" else {"plain": 1}
+
+    c = await client(app.use(mw))
+    assert (await c.get("/uuid")).status == 500
+    assert (await c.get("/plain")).json() == {"plain": 1}
