@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from koa.bodyparser import BodyRequest
+from koa.compress import CompressContext
 from koa.core import Context, Koa, Request, Response
 from koa.csrf import CsrfContext
 from koa.router import Router, RouterContext, RouterRequest
@@ -48,7 +49,9 @@ def _known() -> dict[str, set[str]]:
     runtime_ctx = {"mount_path", "new_router_path", "disable_body_parser", "user", "db", "greeting"}
     request = _members(Request, RouterRequest, BodyRequest, extra={"user_agent"})
     return {
-        "ctx": _members(Context, RouterContext, ViewsContext, CsrfContext, extra=runtime_ctx),
+        "ctx": _members(
+            Context, RouterContext, ViewsContext, CsrfContext, CompressContext, extra=runtime_ctx
+        ),
         "ctx.request": request,
         "request": request,
         "ctx.response": _members(Response),
