@@ -67,7 +67,7 @@ async def test_an_untouched_new_session_sets_no_cookie() -> None:
 
 async def test_a_changed_session_is_sent_as_the_cookie_koa_session_writes() -> None:
     async with browser(make_app()) as c:
-        before = time.time() * 1000
+        before = int(time.time() * 1000)
         reply = await c.get("/set?user=ann")
         value = cookie_value(reply.headers, "koa.sess")
         data = json.loads(base64.b64decode(value))
