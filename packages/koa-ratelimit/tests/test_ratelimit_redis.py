@@ -132,8 +132,13 @@ async def test_redis_paused_past_the_timeout_is_a_store_error_not_a_hang(
             elapsed = time.monotonic() - started
         finally:
             redis_server.resume()
+        after = [(await c.get("/")).headers.get("Rate-Limit-Remaining") for _ in range(3)]
     assert reply.status == 503
     assert elapsed < 20  # bounded by the timeout, not by Redis
+    # no stale reply read after the timed-out call: the counts go on in order
+    # (the timed-out call itself may or may not have run once Redis resumed)
+    first = int(after[0] or 0)
+    assert first in (2497, 2498) and after == [str(first - i) for i in range(3)]
 
 
 async def test_a_redis_restart_mid_run_recovers_and_reloads_the_script(

@@ -149,7 +149,7 @@ async def test_redis_paused_past_the_timeout_answers_503_instead_of_hanging(
 ) -> None:
     async with (
         redis_store(redis_server.url, timeout=0.5) as store,
-        client_for(make_app(store)) as c,
+        browser(make_app(store)) as c,
     ):
         assert (await c.get("/count")).status == 200
         redis_server.pause()
@@ -159,8 +159,11 @@ async def test_redis_paused_past_the_timeout_answers_503_instead_of_hanging(
             elapsed = time.monotonic() - started
         finally:
             redis_server.resume()
+        # the timed-out command left no stale reply behind: the next ones read theirs
+        after = [(await c.get("/count")).json()["data"] for _ in range(3)]
     assert (reply.status, reply.text) == (503, "Session store unavailable")
     assert elapsed < 20  # bounded by the store's timeout, not by Redis
+    assert after == [{"n": 2}, {"n": 3}, {"n": 4}]
 
 
 async def test_a_redis_restart_costs_at_most_a_503_then_sessions_work_again(
