@@ -34,6 +34,8 @@ SECRET = "shhhhhh-this-is-a-secret-of-32-bytes-or-more"
         ({"leeway": float("nan")}, ValueError, "leeway=...\\) must be a number"),
         ({"leeway": "5"}, ValueError, "leeway=...\\) must be a number"),
         ({"leeway": True}, ValueError, "leeway=...\\) must be a number"),
+        ({"passthrough": "false"}, TypeError, "passthrough=...\\) must be True or False"),
+        ({"debug": 1}, TypeError, "debug=...\\) must be True or False"),
     ],
     ids=lambda value: repr(value)[:40],
 )

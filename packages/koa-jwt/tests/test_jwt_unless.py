@@ -96,6 +96,18 @@ async def test_custom_function(client: ClientFor) -> None:
     assert (await c.get("/")).status == 401
 
 
+async def test_async_custom_function_is_awaited(client: ClientFor) -> None:
+    async def internal(ctx: Context) -> bool:
+        return ctx.get("X-Internal") == "1"
+
+    app = Koa(silent=True)
+    app.use(jwt(secret=SECRET).unless(custom=internal))
+    app.use(ok)
+    c = await client(app)
+    assert (await c.get("/", headers={"X-Internal": "1"})).status == 200
+    assert (await c.get("/", headers={"X-Internal": "0"})).status == 401
+
+
 async def test_original_url_is_used_by_default_and_url_on_request(client: ClientFor) -> None:
     async def rewrite(ctx: Context, next: Next) -> None:
         ctx.url = "/public" + ctx.url
@@ -137,6 +149,7 @@ async def test_unless_wraps_any_middleware(client: ClientFor) -> None:
         ({"ext": [1]}, TypeError),
         ({"method": [None]}, TypeError),
         ({"custom": "yes"}, TypeError),
+        ({"use_original_url": "no"}, TypeError),
     ],
     ids=[
         "bytes path",
@@ -147,6 +160,7 @@ async def test_unless_wraps_any_middleware(client: ClientFor) -> None:
         "int ext",
         "None method",
         "non-callable custom",
+        "non-bool use_original_url",
     ],
 )
 def test_bad_unless_options_are_refused(options: dict[str, object], error: type) -> None:

@@ -127,6 +127,7 @@ async def test_a_non_string_name_is_a_500(client: ClientFor, site: Path) -> None
         ({"map": ["html"]}, TypeError, r"map=\.\.\.\) must map extensions"),
         ({"options": ["a"]}, TypeError, r"options=\.\.\.\) must map names"),
         ({"environment": object()}, TypeError, "must be a jinja2.Environment"),
+        ({"auto_render": "false"}, TypeError, "must be True or False"),
     ],
     ids=lambda value: repr(value)[:30],
 )

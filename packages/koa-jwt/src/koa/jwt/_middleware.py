@@ -179,7 +179,7 @@ class JwtMiddleware:
         path: PathRule | Sequence[PathRule] | None = None,
         ext: str | Sequence[str] | None = None,
         method: str | Sequence[str] | None = None,
-        custom: Callable[[Context], bool] | None = None,
+        custom: Callable[[Context], bool | Awaitable[bool]] | None = None,
         use_original_url: bool = True,
     ) -> Middleware:
         """This middleware, skipped when any condition matches (koa-unless):
@@ -249,6 +249,9 @@ def jwt(
     for option, function in (("get_token", get_token), ("is_revoked", is_revoked)):
         if function is not None and not callable(function):
             raise TypeError(f"jwt({option}=...) must be a function, got {function!r}")
+    for option, flag in (("passthrough", passthrough), ("debug", debug)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"jwt({option}=...) must be True or False, got {flag!r}")
     _check_claim("audience", audience)
     _check_claim("issuer", issuer)
     if isinstance(leeway, bool) or not isinstance(leeway, int | float) or not leeway >= 0:
@@ -259,9 +262,9 @@ def jwt(
         token_key=token_key,
         get_token=get_token,
         is_revoked=is_revoked,
-        passthrough=bool(passthrough),
+        passthrough=passthrough,
         cookie=cookie,
-        debug=bool(debug),
+        debug=debug,
         audience=audience,
         issuer=issuer,
         algorithms=_check_algorithms(algorithms),

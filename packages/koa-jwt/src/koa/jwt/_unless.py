@@ -7,7 +7,7 @@ one matching condition skips the middleware (its downstream still runs):
   matches somewhere in it (``re.search``, as JavaScript's ``exec``);
 - ``ext``: the path ends with one of these strings (``".css"``);
 - ``method``: the request method is one of these;
-- ``custom``: ``custom(ctx)`` returns true.
+- ``custom``: ``custom(ctx)`` (sync or async) returns true.
 
 The path is the raw (still percent-encoded) path of ``ctx.original_url``, or
 of ``ctx.url`` with ``use_original_url=False`` (inside a koa-mount).
@@ -15,8 +15,9 @@ of ``ctx.url`` with ``use_original_url=False`` (inside a koa-mount).
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeAlias
 
 from koa.core import Context, Middleware, Next
@@ -57,15 +58,18 @@ def unless(
     path: PathRule | Sequence[PathRule] | None = None,
     ext: str | Sequence[str] | None = None,
     method: str | Sequence[str] | None = None,
-    custom: Callable[[Context], bool] | None = None,
+    custom: Callable[[Context], bool | Awaitable[bool]] | None = None,
     use_original_url: bool = True,
 ) -> Middleware:
-    """Wrap *middleware* so that it is skipped when any condition matches."""
+    """Wrap *middleware* so that it is skipped when any condition matches
+    (``custom`` may be a coroutine function)."""
     paths = _as_list("path", path, (str, re.Pattern))
     exts = _as_list("ext", ext, (str,))
     if "" in exts:
         raise ValueError("unless(ext='') would match every path: give extensions like '.css'")
     methods = frozenset(m.upper() for m in _as_list("method", method, (str,)))
+    if not isinstance(use_original_url, bool):
+        raise TypeError(f"unless(use_original_url=...) must be True or False: {use_original_url!r}")
     if custom is not None and not callable(custom):
         raise TypeError(f"unless(custom=...) must be a function of ctx, got {custom!r}")
     exact = frozenset(p for p in paths if isinstance(p, str))
@@ -73,8 +77,6 @@ def unless(
     suffixes = tuple(exts)
 
     def skipped(ctx: Context) -> bool:
-        if custom is not None and custom(ctx):
-            return True
         if exact or patterns or suffixes:
             pathname = _raw_path(ctx.original_url if use_original_url else ctx.url)
             if pathname in exact or any(p.search(pathname) for p in patterns):
@@ -84,6 +86,12 @@ def unless(
         return ctx.method in methods
 
     async def unless_middleware(ctx: Context, next: Next) -> Any:
+        if custom is not None:
+            verdict = custom(ctx)
+            if inspect.isawaitable(verdict):  # an async custom(): its result, not the coroutine
+                verdict = await verdict
+            if verdict:
+                return await next()
         if skipped(ctx):
             return await next()
         return await middleware(ctx, next)

@@ -102,6 +102,8 @@ def views(
     traceback. If ``ctx.render`` is already set upstream, this middleware
     does nothing (koa-views' rule).
     """
+    if not isinstance(auto_render, bool):
+        raise TypeError(f"views(auto_render=...) must be True or False, got {auto_render!r}")
     if not isinstance(root, str | os.PathLike):
         raise TypeError(f"views(root): a directory path is needed, got {root!r}")
     root_path = Path(root).resolve()
