@@ -407,7 +407,9 @@ class Request:
         if not host:
             host = _field(headers, "Host") or ""
         # "a.com, b.com": the first value, trimmed, as Koa 3.3.
-        host = host.split(",", 1)[0].strip()
+        if "," in host:
+            host = host.split(",", 1)[0]
+        host = host.strip()
         if "@" in host:
             host = _strip_userinfo(host)
         return host
