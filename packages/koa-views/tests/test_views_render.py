@@ -166,10 +166,17 @@ async def test_the_root_itself_renders_its_index(client: ClientFor, tmp_path: Pa
 
 
 async def test_a_given_extension_is_kept(client: ClientFor, tmp_path: Path) -> None:
-    write(tmp_path, {"basic.txt": "basic:txt", "basic.html": "basic:html"})
-    assert (await (await client(app_rendering(tmp_path, "basic.txt"))).get("/")).text == (
-        "basic:txt"
-    )
+    write(tmp_path, {"basic.j2": "basic:j2", "basic.html": "basic:html"})
+    reply = await (await client(app_rendering(tmp_path, "basic.j2"))).get("/")
+    assert (reply.text, reply.headers["Content-Type"]) == ("basic:j2", "text/html; charset=utf-8")
+
+
+async def test_a_text_template_is_answered_as_plain_text(client: ClientFor, tmp_path: Path) -> None:
+    write(tmp_path, {"robots.txt": "User-agent: {{ agent }}"})
+    app = app_rendering(tmp_path, "robots.txt", {"agent": "<script>"})
+    reply = await (await client(app)).get("/")
+    assert reply.text == "User-agent: <script>"  # not escaped, so never sent as HTML
+    assert reply.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
 async def test_a_name_with_a_dot_gets_the_extension(client: ClientFor, tmp_path: Path) -> None:

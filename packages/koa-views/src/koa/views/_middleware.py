@@ -13,7 +13,7 @@ from koa.core import Context, Middleware, Next
 
 from ._errors import ViewsError
 from ._resolve import normalize
-from ._templates import Templates
+from ._templates import TEXT_EXTENSIONS, Templates
 
 __all__ = ["views"]
 
@@ -53,14 +53,14 @@ class _Views:
         if locals is not None and not isinstance(locals, Mapping):
             raise TypeError(f"ctx.render(name, locals): locals must be a mapping, got {locals!r}")
         template = await self.templates.get(normalize(name))
-        if self.engines is not None:
-            suffix = Path(template.name or "").suffix.lstrip(".")
-            if self.engines.get(suffix) not in ENGINES:
-                raise ViewsError(f'Engine not found for the ".{suffix}" file extension')
+        suffix = Path(template.name or "").suffix.lstrip(".")
+        if self.engines is not None and self.engines.get(suffix) not in ENGINES:
+            raise ViewsError(f'Engine not found for the ".{suffix}" file extension')
         context = {**self.options, **ctx.state, **(locals or {})}
         html = await self.templates.render(template, context)
         if self.auto_render:
-            ctx.type = "html"
+            # A plain-text template is not escaped: never let it be read as HTML.
+            ctx.type = "text" if suffix in TEXT_EXTENSIONS else "html"
             ctx.body = html
         return html
 
@@ -81,8 +81,9 @@ def views(
     (``"user"`` is ``user.html``) and a directory means its ``index.html``.
     The template sees ``options`` (globals for every template), then
     ``ctx.state``, then ``locals``, each overriding the one before. With
-    ``auto_render`` the HTML becomes ``ctx.body`` with ``ctx.type = "html"``;
-    either way ``render`` returns it.
+    ``auto_render`` the HTML becomes ``ctx.body`` with ``ctx.type = "html"``
+    (``"text"`` for a ``.txt`` template, which is not autoescaped); either way
+    ``render`` returns it.
 
     ``map``: file extension to engine (``{"j2": "jinja2"}``); when given, only
     those extensions may be rendered. ``environment``: a Jinja2

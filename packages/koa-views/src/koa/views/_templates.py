@@ -19,12 +19,15 @@ from koa.core import is_http_error
 from ._errors import TemplateRenderError
 from ._resolve import resolve
 
-__all__ = ["Templates"]
+__all__ = ["TEXT_EXTENSIONS", "Templates"]
+
+#: Plain-text templates: not autoescaped, and answered as text/plain.
+TEXT_EXTENSIONS = ("txt", "text")
 
 # Autoescaping is on for every template but plain-text ones: ctx.render()
-# answers text/html, whatever the file's extension.
+# answers text/html for them all, whatever the file's extension.
 _AUTOESCAPE = jinja2.select_autoescape(
-    enabled_extensions=(), disabled_extensions=("txt", "text"), default=True
+    enabled_extensions=(), disabled_extensions=TEXT_EXTENSIONS, default=True
 )
 
 
