@@ -93,7 +93,17 @@ def _text(value: Any) -> str:
 
 
 @lru_cache(maxsize=512)
+def _choose_cached(
+    header: str, offered: tuple[str, ...], preference: tuple[str, ...]
+) -> str | None:
+    return negotiate(header, offered, preference)
+
+
 def _choose(header: str, offered: tuple[str, ...], preference: tuple[str, ...]) -> str | None:
+    # Browsers send a handful of short values: remember those; a long value
+    # (a client's invention) is negotiated afresh, so the cache stays small.
+    if len(header) <= 128:
+        return _choose_cached(header, offered, preference)
     return negotiate(header, offered, preference)
 
 
