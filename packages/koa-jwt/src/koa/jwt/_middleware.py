@@ -74,6 +74,12 @@ def _check_static_secret(secret: Any) -> None:
     secrets = list(secret) if isinstance(secret, list | tuple) else [secret]
     if not secrets or any(item is None or item in ("", b"") for item in secrets):
         raise ValueError("jwt(secret=...) is empty: give the signing secret or the public key")
+    for item in secrets:
+        if isinstance(item, bool | int | float | dict):
+            raise TypeError(
+                f"jwt(secret=...): {type(item).__name__} is not a key; give a str or bytes "
+                "secret, a public key (PEM or a key object), or a function"
+            )
 
 
 class JwtMiddleware:

@@ -72,6 +72,9 @@ def unless(
         raise TypeError(f"unless(use_original_url=...) must be True or False: {use_original_url!r}")
     if custom is not None and not callable(custom):
         raise TypeError(f"unless(custom=...) must be a function of ctx, got {custom!r}")
+    for rule in paths:
+        if isinstance(rule, re.Pattern) and not isinstance(rule.pattern, str):
+            raise TypeError(f"unless(path=...): {rule!r} is a bytes pattern; paths are str")
     exact = frozenset(p for p in paths if isinstance(p, str))
     patterns = [p for p in paths if isinstance(p, re.Pattern)]
     suffixes = tuple(exts)
