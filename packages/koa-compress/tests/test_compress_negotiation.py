@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from koa.compress._negotiate import js_parse_float, negotiate, parse_accept_encoding
 
@@ -97,3 +99,17 @@ def test_ten_thousand_codings_are_read_in_linear_time() -> None:
     header = ", ".join(f"x-coding-{i};q=0.{i % 9 + 1}" for i in range(10_000)) + ", gzip;q=0.05"
     assert len(parse_accept_encoding(header)) == 10_002
     assert choose(header) == "gzip"  # identity gets the lowest q among them: 0.05 too, gzip first
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list('gzipbrdeflateidntyx*;,=q0123456789.-e "\t\\')), max_size=200
+    )
+)
+def test_any_header_gets_an_offered_coding_or_none(header: str) -> None:
+    assert choose(header) in (*OFFERED, None)
+
+
+@given(st.text(max_size=300))
+def test_any_text_at_all_is_negotiated_without_error(header: str) -> None:
+    assert choose(header) in (*OFFERED, None)

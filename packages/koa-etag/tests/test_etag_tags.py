@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import koa.etag
 from koa.etag import entity_tag
@@ -53,3 +56,10 @@ def test_a_lone_surrogate_is_hashed_as_node_encodes_it() -> None:
 def test_other_entities_are_refused() -> None:
     with pytest.raises(TypeError, match=r"must be str, bytes or os\.stat_result"):
         entity_tag(42)  # type: ignore[arg-type]
+
+
+@given(st.binary(max_size=2000))
+def test_every_byte_string_gets_a_well_formed_strong_tag(data: bytes) -> None:
+    tag = entity_tag(data)
+    assert re.fullmatch(r'"[0-9a-f]+-[A-Za-z0-9+/]{27}"', tag)
+    assert int(tag[1:].split("-", 1)[0], 16) == len(data)
