@@ -96,9 +96,14 @@ def session(
         before_save=before_save,
         gen_id=gen_id or default_gen_id,
     )
-    _extend_context(app, opts)
+    _extend_context(app.context, opts)
 
     async def session_middleware(ctx: Context, next: Next) -> None:
+        if not isinstance(getattr(type(ctx), "session", None), property):
+            # A mounted app's middleware runs with the parent app's ctx: give
+            # that context class the session too (the state made just below
+            # carries this middleware's options, whatever the property's are).
+            _extend_context(type(ctx), opts)
         state = _state(ctx, opts)
         if opts.store is not None:
             await state.init_from_external()
@@ -124,9 +129,9 @@ def _state(ctx: Context, opts: SessionOptions) -> SessionState:
     return state
 
 
-def _extend_context(app: Koa, opts: SessionOptions) -> None:
-    """Add ``session``, ``session_options`` and ``regenerate_session()`` to
-    this app's context class (koa-session extends ``app.context`` the same way)."""
+def _extend_context(context: type[Context], opts: SessionOptions) -> None:
+    """Add ``session``, ``session_options`` and ``regenerate_session()`` to an
+    app's context class (koa-session extends ``app.context`` the same way)."""
 
     def get_session(ctx: Context) -> Session | None:
         return _state(ctx, opts).get()
@@ -135,7 +140,7 @@ def _extend_context(app: Koa, opts: SessionOptions) -> None:
         _state(ctx, opts).set(value)
 
     def get_options(ctx: Context) -> SessionOptions:
-        return opts
+        return _state(ctx, opts).opts
 
     async def regenerate_session(ctx: Context) -> None:
         state = _state(ctx, opts)
@@ -143,7 +148,7 @@ def _extend_context(app: Koa, opts: SessionOptions) -> None:
             state.set({})
         await state.commit(regenerate=True)
 
-    context: Any = app.context
-    context.session = property(get_session, set_session, doc="The request's session.")
-    context.session_options = property(get_options, doc="The session options.")
-    context.regenerate_session = regenerate_session
+    cls: Any = context
+    cls.session = property(get_session, set_session, doc="The request's session.")
+    cls.session_options = property(get_options, doc="The session options.")
+    cls.regenerate_session = regenerate_session
