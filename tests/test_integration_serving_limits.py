@@ -279,3 +279,25 @@ async def test_shutdown_with_an_sse_stream_and_a_websocket_ends_within_the_timeo
         sse.close()
     assert 1.0 <= elapsed < 1.0 + 1.0
     assert events == ["on_shutdown"]
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", b"200"),
+        (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"200"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n", b"431"),
+        (b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"431"),
+    ],
+    ids=["9k-header", "9k-url", "20k-header", "20k-url"],
+)
+async def test_header_lines_up_to_16k_are_served_and_longer_ones_get_431(
+    limited: int, request_bytes: bytes, status: bytes
+) -> None:
+    """Node's limit is 16 KiB of header section and its answer over it 431
+    (RFC 6585); aiohttp's was 8 KiB per line and a 400."""
+    reader, writer = await connect(limited)
+    writer.write(request_bytes.replace(b"Host: x\r\n", b"Host: x\r\nConnection: close\r\n"))
+    answer = await read_until_closed(reader, 5)
+    writer.close()
+    assert answer.split(b" ", 2)[1] == status

@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.http_exceptions import HttpProcessingError, LineTooLong
 from aiohttp.streams import EMPTY_PAYLOAD
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
@@ -66,6 +66,7 @@ _base_connection_made = RequestHandler.connection_made
 _base_connection_lost = RequestHandler.connection_lost
 _base_process_keepalive = getattr(RequestHandler, "_process_keepalive", None)
 _base_log_exception = RequestHandler.log_exception
+_base_handle_error = RequestHandler.handle_error
 
 _REQUEST_TIMEOUT = (
     b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
@@ -190,6 +191,20 @@ class _Protocol(RequestHandler):
             log.debug("malformed request", exc_info=error)
             return
         _base_log_exception(self, *args, **kwargs)
+
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        if isinstance(exc, LineTooLong):
+            # A request line or header over the limit: RFC 6585's status, the
+            # one Node answers (aiohttp says 400).
+            status = 431
+        response: web.StreamResponse = _base_handle_error(self, request, status, exc, message)
+        return response
 
     # -- deadlines (called by the server's sweep) -----------------------------
 

@@ -21,6 +21,8 @@ __all__ = ["ServerHandle", "make_server", "start_server"]
 HEADERS_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 300.0
 KEEPALIVE_TIMEOUT = 5.0
+#: Node's max-http-header-size (16 KiB), as aiohttp's per-line limits.
+MAX_LINE = 16 * 1024
 
 log = logging.getLogger("koa.server")
 
@@ -47,8 +49,13 @@ def make_server(
       maximum here) less a reserve for the app's own files and sockets.
 
     A request that misses a deadline gets a 408 where one can still be sent, and
-    its connection is closed. Other ``options`` go to ``aiohttp.web.Server``."""
+    its connection is closed. A request line or header field over 16 KiB (Node's
+    limit for the whole header section; aiohttp's are per line:
+    ``max_line_size``, ``max_field_size``) gets a 431. Other ``options`` go to
+    ``aiohttp.web.Server``."""
     options.setdefault("auto_decompress", False)
+    options.setdefault("max_line_size", MAX_LINE)
+    options.setdefault("max_field_size", MAX_LINE)
     if max_connections is None:
         max_connections = default_max_connections()
     for name, value in (
