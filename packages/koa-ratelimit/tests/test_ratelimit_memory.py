@@ -45,10 +45,10 @@ async def test_the_reset_header_is_the_unix_time_the_window_ends() -> None:
 
 
 async def test_the_window_starts_again_after_duration() -> None:
-    async with client_for(make_app(max=1, duration=0.3)) as c:
+    async with client_for(make_app(max=1, duration=1.5)) as c:
         assert (await c.get("/")).status == 200
         assert (await c.get("/")).status == 429
-        await asyncio.sleep(0.8)
+        await asyncio.sleep(2.5)
         assert (await c.get("/")).status == 200
 
 
@@ -220,4 +220,4 @@ async def test_hostile_ids_never_fail_the_request() -> None:
     async with client_for(app) as c:
         for value in ["", "é" * 5000, "a:b:c", "{}", " "]:
             reply = await c.get("/", headers={"X-Id": value.encode("utf-8").decode("latin-1")})
-            assert reply.status in (200, 400, 429), reply.text
+            assert reply.status == 200 or 400 <= reply.status < 500, reply.text

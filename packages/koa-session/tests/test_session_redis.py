@@ -148,7 +148,7 @@ async def test_redis_paused_past_the_timeout_answers_503_instead_of_hanging(
     redis_server: Any,
 ) -> None:
     async with (
-        redis_store(redis_server.url, timeout=0.5) as store,
+        redis_store(redis_server.url, timeout=1.0) as store,
         browser(make_app(store)) as c,
     ):
         assert (await c.get("/count")).status == 200
