@@ -248,7 +248,9 @@ async def test_regenerate_session_keeps_the_data_in_a_new_cookie() -> None:
         assert decode(cookie_value(reply.headers, "koa.sess"))["a"] == 1
 
 
-async def test_the_session_is_committed_when_downstream_raises() -> None:
+async def test_an_uncaught_error_answers_without_the_session_cookie() -> None:
+    # The session is committed, but Koa's error response drops every header
+    # set so far (koa-session and Koa.js behave the same).
     app = Koa(keys=KEYS, silent=True)
     app.use(session(app))
 
@@ -259,8 +261,8 @@ async def test_the_session_is_committed_when_downstream_raises() -> None:
     app.use(handler)
     async with browser(app) as c:
         reply = await c.get("/")
-        assert reply.status == 400
-        assert reply.text == "bad form"
+        assert (reply.status, reply.text) == (400, "bad form")
+        assert set_cookies(reply.headers) == []
 
 
 async def test_an_unsigned_session_needs_no_keys() -> None:
@@ -330,3 +332,84 @@ def _request() -> Any:
     from aiohttp.test_utils import make_mocked_request
 
     return make_mocked_request("GET", "/")
+
+
+async def test_a_value_holding_a_semicolon_round_trips() -> None:
+    async with browser(make_app()) as c:
+        await c.get("/set?text=a;b=c;%20d")
+        assert (await c.get("/")).json()["session"] == {"text": "a;b=c; d"}
+
+
+async def test_setting_only_max_age_saves_a_new_session() -> None:
+    app = Koa(keys=KEYS)
+    app.use(session(app))
+
+    async def handler(ctx: SessionContext, next: Next) -> None:
+        ctx.session.max_age = 120
+        ctx.body = "ok"
+
+    app.use(handler)
+    async with browser(app) as c:
+        reply = await c.get("/")
+        assert decode(cookie_value(reply.headers, "koa.sess")) == {
+            "_expire": decode(cookie_value(reply.headers, "koa.sess"))["_expire"],
+            "_maxAge": 120_000,
+        }
+
+
+async def test_the_session_can_be_read_before_the_session_middleware() -> None:
+    app = Koa(keys=KEYS)
+    seen: list[object] = []
+
+    async def early(ctx: SessionContext, next: Next) -> None:
+        seen.append(ctx.session.get("user"))
+        await next()
+
+    app.use(early)
+    app.use(session(app))
+
+    async def handler(ctx: SessionContext, next: Next) -> None:
+        ctx.session["user"] = "ann"
+        ctx.body = "ok"
+
+    app.use(handler)
+    async with browser(app) as c:
+        await c.get("/")
+        await c.get("/")
+    assert seen == [None, "ann"]
+
+
+async def test_an_error_caught_upstream_still_saves_the_session() -> None:
+    app = Koa(keys=KEYS)
+
+    async def catcher(ctx: Context, next: Next) -> None:
+        try:
+            await next()
+        except Exception:
+            ctx.body = "handled"
+
+    app.use(catcher)
+    app.use(session(app))
+
+    async def handler(ctx: SessionContext, next: Next) -> None:
+        ctx.session["flash"] = "failed"
+        raise RuntimeError("boom")
+
+    app.use(handler)
+    async with browser(app) as c:
+        reply = await c.get("/")
+        assert reply.text == "handled"
+        assert decode(cookie_value(reply.headers, "koa.sess"))["flash"] == "failed"
+
+
+async def test_a_session_set_to_an_empty_mapping_sends_no_cookie() -> None:
+    app = Koa(keys=KEYS)
+    app.use(session(app))
+
+    async def handler(ctx: SessionContext, next: Next) -> None:
+        ctx.session = {}
+        ctx.body = "ok"
+
+    app.use(handler)
+    async with browser(app) as c:
+        assert set_cookies((await c.get("/")).headers) == []
