@@ -130,7 +130,7 @@ def test_a_timeout_must_be_positive() -> None:
 # -- faults ---------------------------------------------------------------------
 
 
-async def test_redis_down_answers_503_quickly_with_a_log_line(
+async def test_redis_down_answers_503_with_a_log_line(
     redis_server: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     redis_server.stop()
