@@ -200,11 +200,14 @@ class _Protocol(RequestHandler):
         message: str | None = None,
     ) -> web.StreamResponse:
         if isinstance(exc, LineTooLong):
-            # A request line or header over the limit: RFC 6585's status, the
-            # one Node answers (aiohttp says 400).
-            status = 431
-        response: web.StreamResponse = _base_handle_error(self, request, status, exc, message)
-        return response
+            # A request line or header over the limit: RFC 6585's status with
+            # an empty body, as Node answers (aiohttp: 400 quoting the line).
+            self.log_exception("Error handling request", exc_info=exc)
+            response = web.Response(status=431)
+            response.force_close()
+            return response
+        handled: web.StreamResponse = _base_handle_error(self, request, status, exc, message)
+        return handled
 
     # -- deadlines (called by the server's sweep) -----------------------------
 
