@@ -193,6 +193,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def until_serving(port: int, proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """Wait until *proc* accepts connections on *port* (raise if it exits)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise
+            await asyncio.sleep(0.1)
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 async def test_gunicorn_serves_a_koa_app_with_the_koa_worker() -> None:
     port = _free_port()
@@ -216,16 +230,9 @@ async def test_gunicorn_serves_a_koa_app_with_the_koa_worker() -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                async with Client(f"http://127.0.0.1:{port}") as client:
-                    reply = await client.get("/")
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                await asyncio.sleep(0.1)
+        await until_serving(port, proc)
+        async with Client(f"http://127.0.0.1:{port}") as client:
+            reply = await client.get("/")
         assert reply.status == 200
         assert reply.json() == {"hello": "world", "started": 1}
     finally:
@@ -260,15 +267,8 @@ async def test_the_gunicorn_worker_answers_a_header_trickler_with_408_per_its_en
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                await asyncio.sleep(0.1)
+        await until_serving(port, proc)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
         started = time.monotonic()
 
         async def trickle() -> None:
