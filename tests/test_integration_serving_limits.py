@@ -301,3 +301,18 @@ async def test_header_lines_up_to_16k_are_served_and_longer_ones_get_431(
     answer = await read_until_closed(reader, 5)
     writer.close()
     assert answer.split(b" ", 2)[1] == status
+
+
+async def test_a_connection_idle_after_an_unread_body_is_still_closed_after_keepalive_timeout(
+    limited: int,
+) -> None:
+    """The body's last bytes arrive after the answer (nobody read them): the
+    connection then sits idle and is closed like any idle one."""
+    reader, writer = await connect(limited)
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n")
+    await writer.drain()
+    assert (await asyncio.wait_for(reader.readuntil(b"ok"), 5)).startswith(b"HTTP/1.1 200")
+    writer.write(b"12345")
+    await writer.drain()
+    assert await read_until_closed(reader, 1.0 + 1.0 + SLACK) == b""
+    writer.close()

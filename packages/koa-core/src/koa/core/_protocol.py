@@ -47,6 +47,7 @@ log = logging.getLogger("koa.server")
 
 #: The aiohttp internals this module relies on (see the module docstring).
 _NEEDED_SLOTS = (
+    "_keepalive_timeout",
     "_waiter",
     "_task_handler",
     "_payload_parser",
@@ -148,9 +149,13 @@ class _Protocol(RequestHandler):
     def _process_keepalive(self) -> None:
         # aiohttp closes a connection waiting for its next request after the
         # idle timeout even while that request's headers are arriving; those
-        # belong to headers_timeout (and get a 408), so leave them be.
+        # belong to headers_timeout (and get a 408), so leave them be, and look
+        # again one idle period later (the bytes may also have been the last
+        # of a body nobody read, and the connection idle since).
         if self._koa_started is not None:
-            self._keepalive_handle = None
+            self._keepalive_handle = self._loop.call_later(
+                self._keepalive_timeout, self._process_keepalive
+            )
             return
         _base_process_keepalive(self)  # type: ignore[misc]
 
