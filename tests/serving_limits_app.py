@@ -54,6 +54,8 @@ async def handler(ctx: Context, next: Next) -> None:
         await ws.prepare(ctx.req)
         async for _message in ws:
             pass
+    elif ctx.path == "/loop":
+        ctx.body = type(asyncio.get_running_loop()).__module__
     elif ctx.path == "/slow":
         await asyncio.sleep(float(ctx.query.get("s", "0.5")))  # type: ignore[arg-type]
         ctx.body = "done"

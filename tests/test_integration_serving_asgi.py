@@ -289,3 +289,42 @@ async def test_the_gunicorn_worker_answers_a_header_trickler_with_408_per_its_en
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize(
+    ("env", "module"),
+    [
+        ((), "asyncio.unix_events"),
+        (("--env", "KOA_LOOP=uvloop"), "uvloop"),
+        (("--env", "KOA_LOOP=auto"), "uvloop"),
+    ],
+)
+async def test_the_gunicorn_worker_runs_on_the_loop_koa_loop_names(
+    env: tuple[str, ...], module: str
+) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "serving_limits_app:app",
+            "-k",
+            "koa.core.worker.GunicornWorker",
+            "-b",
+            f"127.0.0.1:{port}",
+            *env,
+        ],
+        cwd=HERE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        await until_serving(port, proc)
+        async with Client(f"http://127.0.0.1:{port}") as client:
+            reply = await client.get("/loop")
+        assert reply.text == module
+    finally:
+        proc.terminate()
+        proc.wait(15)

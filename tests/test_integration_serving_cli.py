@@ -507,3 +507,63 @@ async def test_with_few_file_descriptors_the_default_cap_answers_503_at_once() -
             writer.close()
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.to_thread(proc.wait, 15) == 0
+
+
+async def _loop_module(port: int) -> str:
+    answer = await _raw(port, b"GET /loop HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    return answer.rsplit(b"\r\n\r\n", 1)[1].decode()
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [
+        ((), "uvloop"),  # auto: uvloop is installed here
+        (("--loop", "auto"), "uvloop"),
+        (("--loop", "asyncio"), "asyncio.unix_events"),
+        (("--loop", "uvloop"), "uvloop"),
+        (("--uvloop",), "uvloop"),
+        (("--loop", "asyncio", "--workers", "2"), "asyncio.unix_events"),
+    ],
+    ids=["default", "auto", "asyncio", "uvloop", "--uvloop", "workers-asyncio"],
+)
+async def test_koa_serve_runs_on_the_event_loop_chosen(
+    koa_serve: object, args: tuple[str, ...], module: str
+) -> None:
+    _, port = koa_serve(*args, target=LIMITS_APP)  # type: ignore[operator]
+    assert await _loop_module(port) == module
+
+
+@pytest.mark.parametrize(
+    ("loop", "module"), [("auto", "uvloop"), ("asyncio", "asyncio.unix_events")]
+)
+async def test_app_run_runs_on_the_event_loop_chosen(
+    tmp_path: Path, loop: str, module: str
+) -> None:
+    port = _free_port()
+    script = tmp_path / "run_app.py"
+    script.write_text(f"from serving_limits_app import app\napp.run(port={port}, loop={loop!r})\n")
+    proc = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=HERE,
+        env={**os.environ, "PYTHONPATH": str(HERE)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_listening(port, proc)
+        assert await _loop_module(port) == module
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(proc.wait, 10) == 0
+
+
+def test_an_unknown_loop_is_refused_with_the_choices() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "koa.core", "serve", LIMITS_APP, "--loop", "trio"],
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "invalid choice: 'trio'" in result.stderr

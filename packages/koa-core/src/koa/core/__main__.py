@@ -1,7 +1,8 @@
 """The ``koa`` command (also ``python -m koa.core``)::
 
 koa serve module:app [--host H] [--port P] [--workers N] [--reuse-port]
-                     [--reload] [--uvloop] [--access-log] [--shutdown-timeout S]
+                     [--reload] [--loop auto|asyncio|uvloop] [--access-log]
+                     [--shutdown-timeout S]
                      [--headers-timeout S] [--request-timeout S]
                      [--keepalive-timeout S] [--max-connections N]
 """
@@ -19,6 +20,7 @@ __all__ = ["load_app", "main"]
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``koa`` console script."""
+    from ._loops import LOOPS, loop_factory
     from ._server import HEADERS_TIMEOUT, KEEPALIVE_TIMEOUT, REQUEST_TIMEOUT
     from ._supervisor import ServeOptions, serve
 
@@ -35,7 +37,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="with --workers: one SO_REUSEPORT socket per worker instead of a shared one",
     )
     cmd.add_argument("--reload", action="store_true", help="restart on code changes (watchfiles)")
-    cmd.add_argument("--uvloop", action="store_true", help="run on uvloop (koa-core[speedups])")
+    cmd.add_argument(
+        "--loop",
+        choices=LOOPS,
+        default="auto",
+        help="event loop: uvloop when installed (auto, the default), asyncio or uvloop",
+    )
+    cmd.add_argument("--uvloop", action="store_true", help="the same as --loop uvloop")
     cmd.add_argument("--access-log", action="store_true", help="log every request to stderr")
     cmd.add_argument(
         "--shutdown-timeout",
@@ -70,6 +78,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args_list = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(args_list)
+    loop = "uvloop" if args.uvloop else args.loop
+    try:
+        loop_factory(loop)
+    except RuntimeError as error:
+        parser.error(str(error))
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     for name in ("headers_timeout", "request_timeout", "keepalive_timeout", "max_connections"):
@@ -82,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         port=args.port,
         workers=args.workers,
         reload=args.reload,
-        uvloop=args.uvloop,
+        loop=loop,
         access_log=args.access_log,
         shutdown_timeout=args.shutdown_timeout,
         reuse_port=args.reuse_port,

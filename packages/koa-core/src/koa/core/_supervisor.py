@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from ._loops import loop_factory, run
 from ._server import (
     HEADERS_TIMEOUT,
     KEEPALIVE_TIMEOUT,
@@ -45,7 +46,7 @@ class ServeOptions:
     port: int = 3000
     workers: int = 1
     reload: bool = False
-    uvloop: bool = False
+    loop: str = "auto"
     access_log: bool = False
     shutdown_timeout: float = 10.0
     reuse_port: bool = False
@@ -70,16 +71,6 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: Set by a stop signal that arrives before the event loop handles signals
 #: (while the app is imported): the server then stops as soon as it starts.
 _stop_requested: list[int] = []
-
-
-def _install_uvloop() -> None:
-    try:
-        import uvloop
-    except ImportError:
-        raise SystemExit(
-            "koa: --uvloop needs the uvloop package: pip install 'koa-core[speedups]'"
-        ) from None
-    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
 def _server_options(options: ServeOptions) -> dict[str, Any]:
@@ -172,10 +163,9 @@ def _serve_one(
     """One serving process: import the app, serve until a signal."""
     from ._loading import load_app
 
-    if options.uvloop:
-        _install_uvloop()
+    loop_factory(options.loop)  # a missing uvloop is said before the app is imported
     app = load_app(options.target)
-    asyncio.run(
+    run(
         serve_until_signal(
             app,
             host=options.host,
@@ -186,7 +176,8 @@ def _serve_one(
             announce=announce,
             on_ready=on_ready,
             **_server_options(options),
-        )
+        ),
+        options.loop,
     )
 
 

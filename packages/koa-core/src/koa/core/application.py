@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from aiohttp.web_request import BaseRequest
 
+from ._loops import Loop, run
 from ._respond import respond, respond_buffered
 from ._server import (
     HEADERS_TIMEOUT,
@@ -273,17 +274,20 @@ class Koa:
         request_timeout: float = REQUEST_TIMEOUT,
         keepalive_timeout: float = KEEPALIVE_TIMEOUT,
         max_connections: int | None = None,
+        loop: Loop = "auto",
         **server_options: Any,
     ) -> None:
         """Serve until SIGINT or SIGTERM, then shut down gracefully: stop
         accepting, let requests in flight finish within *shutdown_timeout*
         seconds (then cancel them), close keep-alive connections, run the
         ``on_shutdown`` hooks. Blocks. The deadlines (seconds) and
-        ``max_connections`` are :func:`~koa.core.make_server`'s."""
+        ``max_connections`` are :func:`~koa.core.make_server`'s. ``loop``:
+        ``"auto"`` runs on uvloop when it is installed (``koa-core[speedups]``),
+        else asyncio's loop; ``"asyncio"`` or ``"uvloop"`` choose."""
 
         from ._supervisor import serve_until_signal
 
-        asyncio.run(
+        run(
             serve_until_signal(
                 self,
                 host=host,
@@ -294,7 +298,8 @@ class Koa:
                 keepalive_timeout=keepalive_timeout,
                 max_connections=max_connections,
                 **server_options,
-            )
+            ),
+            loop,
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:

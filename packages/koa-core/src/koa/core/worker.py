@@ -8,11 +8,14 @@ aiohttp apps. Needs ``pip install gunicorn`` (or ``koa-core[gunicorn]``).
 The idle timeout is Gunicorn's ``keepalive`` setting; the other limits of
 :func:`koa.core.make_server` come from the environment, which Gunicorn's
 ``raw_env`` setting (``--env``) fills: ``KOA_HEADERS_TIMEOUT``,
-``KOA_REQUEST_TIMEOUT`` (seconds) and ``KOA_MAX_CONNECTIONS``.
+``KOA_REQUEST_TIMEOUT`` (seconds) and ``KOA_MAX_CONNECTIONS``; ``KOA_LOOP``
+chooses the event loop (``asyncio``, the default here; ``uvloop``; ``auto``:
+uvloop when installed).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +23,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.worker import GunicornUVLoopWebWorker, GunicornWebWorker
 
+from ._loops import loop_factory
 from ._server import HEADERS_TIMEOUT, REQUEST_TIMEOUT, make_server, quiet_accept_errors
 from .application import Koa
 
@@ -46,7 +50,22 @@ def limits_from_env() -> dict[str, Any]:
 
 class GunicornWorker(GunicornWebWorker):  # type: ignore[misc,unused-ignore]
     """Serves the Koa app Gunicorn loaded (``module:app``, or a factory
-    ``module:create_app()`` returning one) with aiohttp's low-level server."""
+    ``module:create_app()`` returning one) with aiohttp's low-level server, on
+    the event loop ``KOA_LOOP`` names.
+
+    Unlike ``koa serve`` and ``app.run()``, the default stays asyncio's loop:
+    under Gunicorn, aiohttp's worker on uvloop was seen to miss SIGTERM while a
+    keep-alive connection sat idle (it then waited out Gunicorn's graceful
+    timeout), with :class:`GunicornUVLoopWorker` as with ``KOA_LOOP=uvloop``."""
+
+    def init_process(self) -> None:
+        # aiohttp's worker makes its loop here, after the fork, with
+        # asyncio.new_event_loop(): the policy decides which kind.
+        if loop_factory(os.environ.get("KOA_LOOP", "asyncio")) is not asyncio.new_event_loop:
+            import uvloop
+
+            asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+        super().init_process()
 
     async def _run(self) -> None:
         app: Any = self.wsgi
@@ -95,4 +114,5 @@ class GunicornWorker(GunicornWebWorker):  # type: ignore[misc,unused-ignore]
 
 
 class GunicornUVLoopWorker(GunicornUVLoopWebWorker, GunicornWorker):  # type: ignore[misc,unused-ignore]
-    """:class:`GunicornWorker` on uvloop (``pip install uvloop``)."""
+    """:class:`GunicornWorker` on uvloop whatever ``KOA_LOOP`` says (``pip
+    install uvloop``)."""
