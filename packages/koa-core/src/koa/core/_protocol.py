@@ -55,9 +55,8 @@ _NEEDED_SLOTS = (
     "_lingering_time",
     "_request_in_progress",
 )
-SHAPE_OK: bool = all(
-    name in getattr(RequestHandler, "__slots__", ()) for name in _NEEDED_SLOTS
-) and all(
+_SLOTS = {name for cls in RequestHandler.__mro__ for name in getattr(cls, "__slots__", ())}
+SHAPE_OK: bool = all(name in _SLOTS for name in _NEEDED_SLOTS) and all(
     callable(getattr(RequestHandler, name, None))
     for name in ("_process_keepalive", "data_received", "log_exception", "connection_made")
 )
