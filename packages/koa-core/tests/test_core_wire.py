@@ -1,5 +1,5 @@
 """Buffered responses (str, bytes, JSON bodies) are written the short way
-(``koa.core._wire``): the status line, headers and body must be exactly what
+(``koa.core._aiohttp``): the status line, headers and body must be exactly what
 aiohttp's own ``web.Response`` sends for the same request, over a real socket.
 """
 
@@ -15,7 +15,8 @@ from aiohttp.test_utils import make_mocked_request
 from aiohttp.web_request import BaseRequest
 
 from koa.core import Context, Koa, Next
-from koa.core._wire import BufferedResponse, buffered_response, http_date
+from koa.core._aiohttp import BufferedResponse, buffered_response
+from koa.core._wire import http_date
 from koa.core.testing import serving
 
 Handler = Callable[[BaseRequest], Awaitable[web.StreamResponse]]

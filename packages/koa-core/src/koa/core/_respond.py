@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from multidict import CIMultiDict
 
+from ._aiohttp import buffered_response
 from ._body import UNSET, close_stream, dump_json, is_stream, iterate_stream
-from ._wire import buffered_response
 from .response import TEXT
 from .statuses import EMPTY_STATUSES, STATUS_CODES
 

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import HttpVersion, StreamReader
 from aiohttp.abc import AbstractStreamWriter
-from aiohttp.http_parser import RawRequestMessage
 from aiohttp.web_request import BaseRequest
-from multidict import CIMultiDict, CIMultiDictProxy
-from yarl import URL
+from multidict import CIMultiDict
+
+from ._aiohttp import AsgiProtocol, asgi_request
 
 if TYPE_CHECKING:
     from .application import Koa
@@ -59,33 +59,6 @@ class _Transport:
         self.closing = True
 
     abort = close
-
-
-class _Protocol:
-    """The slice of aiohttp's RequestHandler that a request and its body stream use."""
-
-    max_field_size = 8190
-    max_line_length = 8190
-    max_headers = 128
-
-    def __init__(self, scope: Scope, writer: AbstractStreamWriter) -> None:
-        self.transport = _Transport(scope)
-        self.ssl_context = self.transport.get_extra_info("sslcontext")
-        self.peername = self.transport.get_extra_info("peername")
-        self.sockname = self.transport.get_extra_info("sockname")
-        self.writer = writer
-        self.connected = True
-        self._reading_paused = False
-        self.resumed = asyncio.Event()
-        self.resumed.set()
-
-    def pause_reading(self) -> None:
-        self._reading_paused = True
-        self.resumed.clear()
-
-    def resume_reading(self, resume_parser: bool = True) -> None:
-        self._reading_paused = False
-        self.resumed.set()
 
 
 class _Writer(AbstractStreamWriter):
@@ -145,7 +118,7 @@ class _Writer(AbstractStreamWriter):
         return None  # the ASGI server frames the body
 
 
-async def _feed(receive: Receive, payload: StreamReader, protocol: _Protocol) -> None:
+async def _feed(receive: Receive, payload: StreamReader, protocol: AsgiProtocol) -> None:
     """Move ``http.request`` bodies into the aiohttp stream, with back-pressure."""
     while True:
         await protocol.resumed.wait()
@@ -205,8 +178,8 @@ class AsgiApp:
             self._handler = self.app.callback()
         loop = asyncio.get_running_loop()
         writer = _Writer(send)
-        protocol = _Protocol(scope, writer)
-        payload = StreamReader(protocol, _READ_LIMIT, loop=loop)  # type: ignore[arg-type]
+        transport = _Transport(scope)
+        protocol = AsgiProtocol(transport, writer)
 
         raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
         target = raw_path.decode("latin-1")
@@ -217,21 +190,17 @@ class AsgiApp:
             for k, v in scope.get("headers", ())
         )
         major, _, minor = scope.get("http_version", "1.1").partition(".")
-        message = RawRequestMessage(
+        request, payload = asgi_request(
             scope["method"],
             target,
             HttpVersion(int(major), int(minor or 0)),
-            CIMultiDictProxy(headers),
+            headers,
             tuple(scope.get("headers", ())),
-            False,
-            None,
-            False,
-            "chunked" in headers.get("Transfer-Encoding", "").lower(),
-            URL(target, encoded=True) if target.startswith("/") else URL(target),
+            protocol,
+            writer,
+            _READ_LIMIT,
+            loop,
         )
-        task = asyncio.current_task()
-        assert task is not None
-        request = BaseRequest(message, payload, protocol, writer, task, loop)  # type: ignore[arg-type]
         feeder = loop.create_task(_feed(receive, payload, protocol))
         try:
             response = await self._handler(request)

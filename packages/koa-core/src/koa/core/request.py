@@ -19,6 +19,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from . import _negotiation as negotiation
+from ._aiohttp import request_head, tls_context
 from ._http import is_fresh, whatwg_fragment, whatwg_path, whatwg_query
 from ._links import alive
 from ._mime import type_is
@@ -184,11 +185,9 @@ class Request:
         self.app = app
         self._ctx = weakref.ref(ctx)
         self.req = req
-        # aiohttp's own fields rather than its cached properties (raw_path,
-        # method, headers), each of which is a Python call on first use.
-        self.original_url = self._url = req._message.path
-        self._method = req._method
-        self._headers: CIMultiDictProxy[str] = req._headers
+        # The raw target, method and headers, in one C call (see _aiohttp).
+        url, self._method, self._headers = request_head(req)
+        self.original_url = self._url = url
         self._query_key: str | None = None
         self._query: dict[str, QueryValue] = {}
         self._ip: str = _UNSET
@@ -436,7 +435,7 @@ class Request:
         """``"https"`` over TLS; with ``app.proxy``, ``X-Forwarded-Proto``; else ``"http"``."""
         # The connection's TLS, never the request line: aiohttp before 3.14.4
         # made a plain-HTTP "GET https://x/" secure through req.secure.
-        if self.req._transport_sslcontext:
+        if tls_context(self.req):
             return "https"
         if self.app.proxy:
             proto = _field(self._headers, "X-Forwarded-Proto")

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from aiohttp import web
 
+from ._aiohttp import response_ended
 from ._body import UNSET, destroy_stream, dump_json, is_stream
 from ._http import (
     content_disposition,
@@ -509,7 +510,7 @@ class Response:
     def writable(self) -> bool:
         """False once the response has ended or the client has gone away."""
         res = self._res
-        if res is not None and res.prepared and getattr(res, "_eof_sent", False):
+        if res is not None and res.prepared and response_ended(res):
             return False
         transport = self.request.req.transport
         return transport is not None and not transport.is_closing()

@@ -262,7 +262,7 @@ class FileBody(web.StreamResponse):
         if transport is None or transport.is_closing():
             raise ConnectionResetError("Connection lost")
         offset, count = self._offset, self._count
-        if not (NO_SENDFILE or self._compression):
+        if not (NO_SENDFILE or self.compression):
             loop = asyncio.get_running_loop()
             try:
                 sent = await loop.sendfile(transport, file, offset, count)
