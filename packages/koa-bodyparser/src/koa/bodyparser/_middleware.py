@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from koa.core import Context, HttpError, Middleware, Next
+from koa.core.http import client_gone
 
 from ._json import parse_json
 from ._multipart import Files, MultipartLimits, parse_multipart, remove_files
@@ -208,8 +209,7 @@ def bodyparser(
             if raw is not None:
                 request.body = raw
                 return await next()
-        transport = ctx.req.transport
-        if transport is None or transport.is_closing():
+        if client_gone(ctx.req):
             ctx.status = CLIENT_CLOSED
             ctx.body = "Request already closed"
             return None

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import unquote
+
+from koa.core.http import safe_decode_uri_component
 
 __all__ = ["parse_form"]
 
 _DOTS = re.compile(r"\.([^.\[]+)")
 _GROUP = re.compile(r"\[[^\[\]]*\]")
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _INDEX = re.compile(r"0|[1-9][0-9]*")
 _PROTO = "__proto__"
 
@@ -69,12 +69,7 @@ class _Array:
 def _decode(text: str) -> str:
     if "+" in text:
         text = text.replace("+", " ")
-    if "%" not in text or _BAD_ESCAPE.search(text):
-        return text
-    try:
-        return unquote(text, errors="strict")
-    except UnicodeDecodeError:
-        return text
+    return safe_decode_uri_component(text)
 
 
 def _split_key(key: str, depth: int) -> list[str] | None:

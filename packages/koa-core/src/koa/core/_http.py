@@ -6,9 +6,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from datetime import datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import quote
+
+from .http import parse_http_date
 
 __all__ = [
     "content_disposition",
@@ -22,13 +22,6 @@ __all__ = [
 ]
 
 _NO_CACHE = re.compile(r"(?:^|,)\s*?no-cache\s*?(?:,|$)")
-
-
-def _http_date(value: str) -> datetime | None:
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):  # year 99999999999
-        return None
 
 
 def is_fresh(
@@ -52,7 +45,7 @@ def is_fresh(
     if if_modified_since:
         if not last_modified:
             return False
-        modified, since = _http_date(last_modified), _http_date(if_modified_since)
+        modified, since = parse_http_date(last_modified), parse_http_date(if_modified_since)
         if modified is None or since is None:
             return False
         try:

@@ -10,6 +10,7 @@ from multidict import CIMultiDict
 
 from ._aiohttp import buffered_response
 from ._body import UNSET, close_stream, dump_json, is_stream, iterate_stream
+from .http import client_gone
 from .response import TEXT
 from .statuses import EMPTY_STATUSES, STATUS_CODES
 
@@ -129,16 +130,11 @@ def _hand_over(
     return body
 
 
-def _client_gone(ctx: Context) -> bool:
-    transport = ctx.req.transport
-    return transport is None or transport.is_closing()
-
-
 async def _watch_client(ctx: Context, task: asyncio.Task[object], cut_off: list[bool]) -> None:
     """aiohttp does not cancel a handler whose client went away, so a stream that
     produces nothing would wait forever: check every :data:`DISCONNECT_POLL`
     seconds, and cancel the streaming task once the client is gone."""
-    while not _client_gone(ctx):
+    while not client_gone(ctx.req):
         await asyncio.sleep(DISCONNECT_POLL)
     cut_off.append(True)
     task.cancel()
@@ -160,7 +156,7 @@ async def _pipe(ctx: Context, stream: web.StreamResponse, body: object) -> None:
     except ConnectionResetError:
         # A client that goes away mid-stream is not an error (Koa destroys the
         # stream and says nothing); the body is released below.
-        if not _client_gone(ctx):
+        if not client_gone(ctx.req):
             raise
     except asyncio.CancelledError:
         if not cut_off or (task is not None and task.uncancel() > 0):

@@ -33,6 +33,7 @@ from ._http import (
 from ._links import alive
 from ._mime import content_type, lookup, type_is
 from ._wire import wire_pairs
+from .http import parse_http_date
 from .statuses import EMPTY_STATUSES, REDIRECT_STATUSES, STATUS_CODES
 
 if TYPE_CHECKING:
@@ -395,10 +396,7 @@ class Response:
         value = self.get("Last-Modified")
         if value is None:
             return None
-        try:
-            return parsedate_to_datetime(str(value))
-        except (TypeError, ValueError, OverflowError):
-            return None
+        return parse_http_date(str(value))
 
     @last_modified.setter
     def last_modified(self, value: datetime | str) -> None:

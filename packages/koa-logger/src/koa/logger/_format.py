@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["EMPTY_STATUSES", "Formats", "human_bytes", "human_time", "status_color"]
-
-EMPTY_STATUSES: Final = frozenset({204, 205, 304})
+__all__ = ["Formats", "human_bytes", "human_time", "status_color"]
 
 _RESET: Final = "\x1b[39m"
 _COLORS: Final = {

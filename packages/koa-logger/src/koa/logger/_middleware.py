@@ -27,8 +27,9 @@ from typing import Any, Literal
 from aiohttp import web
 
 from koa.core import Context, Middleware, Next, close_stream, is_stream, iterate_stream
+from koa.core.http import EMPTY_STATUSES, client_gone
 
-from ._format import EMPTY_STATUSES, Formats, human_bytes, human_time
+from ._format import Formats, human_bytes, human_time
 
 __all__ = ["Fields", "Transporter", "logger"]
 
@@ -55,11 +56,6 @@ def _emit_to_logging(line: str, args: list[Any]) -> None:
 
 def _auto_colors() -> bool:
     return "NO_COLOR" not in os.environ and sys.stderr.isatty()
-
-
-def _client_gone(ctx: Context) -> bool:
-    transport = ctx.req.transport
-    return transport is None or transport.is_closing()
 
 
 def _default_body_length(ctx: Context, status: int) -> int | None:
@@ -212,11 +208,11 @@ def logger(
             or isinstance(body, web.StreamResponse)
             or not is_stream(body)
         ):
-            report(ctx, start, "-x-" if _client_gone(ctx) else "-->", ctx.status, None)
+            report(ctx, start, "-x-" if client_gone(ctx.req) else "-->", ctx.status, None)
             return result
 
         def finished(counted: _CountingBody, outcome: str) -> None:
-            gone = outcome == "error" or (outcome == "closed" and _client_gone(ctx))
+            gone = outcome == "error" or (outcome == "closed" and client_gone(ctx.req))
             report(ctx, start, "-x-" if gone else "-->", ctx.status, counted.sent)
 
         # Replacing a stream drops Content-Length (Koa's rule): put it back.

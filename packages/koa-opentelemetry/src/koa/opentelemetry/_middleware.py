@@ -37,6 +37,7 @@ from opentelemetry.trace import (
 from opentelemetry.util.types import AttributeValue
 
 from koa.core import Context, Middleware, Next, is_stream
+from koa.core.http import EMPTY_STATUSES
 
 from ._attributes import (
     ERROR_TYPE,
@@ -56,7 +57,6 @@ from ._route import route_template
 __all__ = ["build", "telemetry"]
 
 _log = logging.getLogger("koa.opentelemetry")
-_EMPTY_STATUSES = frozenset({204, 205, 304})
 _BUFFERED = frozenset({str, bytes, dict, list})
 # Set when the span started: not set again when it ends.
 _START_KEYS = frozenset({HTTP_REQUEST_METHOD, URL_SCHEME})
@@ -200,7 +200,7 @@ def _streams(ctx: Context) -> bool:
     body = ctx.response.body
     if type(body) in _BUFFERED or body is None:  # the usual case, first
         return False
-    if ctx.method == "HEAD" or ctx.status in _EMPTY_STATUSES:
+    if ctx.method == "HEAD" or ctx.status in EMPTY_STATUSES:
         return False
     return not isinstance(body, web.StreamResponse) and is_stream(body)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeAlias
 
 from koa.core import Context, Next
+from koa.core.http import safe_decode_uri_component
 
 from ._path import (
     Flat,
@@ -17,7 +18,6 @@ from ._path import (
     Wildcard,
     build_path,
     compile_path,
-    decode_uri_component,
     encode_uri_component,
     escape_text,
     has_params,
@@ -240,7 +240,7 @@ class Layer:
                 name = key.name
                 if name == ignored and isinstance(key, Wildcard):
                     continue
-                params[name] = value if "%" not in value else decode_uri_component(value)
+                params[name] = value if "%" not in value else safe_decode_uri_component(value)
         return params
 
     # -- prefixes ------------------------------------------------------------

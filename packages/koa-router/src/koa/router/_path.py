@@ -38,7 +38,6 @@ __all__ = [
     "Wildcard",
     "build_path",
     "compile_path",
-    "decode_uri_component",
     "encode_uri_component",
     "escape_text",
     "flatten",
@@ -393,33 +392,3 @@ def _wildcard_value(name: str, raw: object) -> str:
         if not isinstance(part, str):
             raise TypeError(f'Expected "{name}/{index}" to be a string')
     return _DELIMITER.join(encode_uri_component(part) for part in parts)
-
-
-# -- decoding ----------------------------------------------------------------
-
-_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-
-
-def decode_uri_component(text: str) -> str:
-    """JavaScript's ``decodeURIComponent``, but *text* is returned unchanged
-    when it is not valid percent-encoded UTF-8 (``100%`` stays ``100%``).
-    ``+`` is kept (it only means a space in query strings)."""
-    if "%" not in text:
-        return text
-    output: list[str] = []
-    position = 0
-    try:
-        for match in _ESCAPES.finditer(text):
-            chunk = text[position : match.start()]
-            if "%" in chunk:
-                return text
-            output.append(chunk)
-            output.append(bytes.fromhex(match.group().replace("%", "")).decode("utf-8"))
-            position = match.end()
-    except UnicodeDecodeError:
-        return text
-    tail = text[position:]
-    if "%" in tail:
-        return text
-    output.append(tail)
-    return "".join(output)

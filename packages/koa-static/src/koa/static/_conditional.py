@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from enum import IntEnum
 from typing import Literal
+
+from koa.core.http import parse_http_date
 
 __all__ = ["ByteRange", "Precondition", "evaluate_preconditions", "if_range_allows", "parse_range"]
 
@@ -39,13 +40,8 @@ class Precondition(IntEnum):
 
 
 def _http_date(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):  # year 99999999999
-        return None
-    if parsed.tzinfo is None:  # not an HTTP-date (those are GMT)
+    parsed = parse_http_date(value)
+    if parsed is None or parsed.tzinfo is None:  # not an HTTP-date (those are GMT)
         return None
     return parsed.timestamp()
 

@@ -13,30 +13,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import unquote
 
 from koa.core import HttpError
+from koa.core.http import decode_uri_component
 
-__all__ = ["decode_uri_component", "is_hidden", "relative_file_path"]
+__all__ = ["is_hidden", "relative_file_path"]
 
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # "..", as a whole segment, with "/" or "\" as separators (resolve-path's test).
 _UP_PATH = re.compile(r"(?:^|[\\/])\.\.(?:[\\/]|$)")
 # "/x", "\x", "C:\x", "C:/x", "\\host\share" and also drive-relative "C:x".
 _ABSOLUTE = re.compile(r"^(?:[\\/]|[A-Za-z]:)")
-
-
-def decode_uri_component(text: str) -> str:
-    """JavaScript's ``decodeURIComponent``: ``%XX`` escapes are UTF-8 bytes.
-
-    Unlike :func:`urllib.parse.unquote`, a ``%`` that does not start an escape
-    and escapes that are not valid UTF-8 raise :class:`ValueError`.
-    """
-    if "%" not in text:
-        return text
-    if _BAD_ESCAPE.search(text):
-        raise ValueError("malformed percent escape")
-    return unquote(text, errors="strict")
 
 
 def relative_file_path(url_path: str, index: str | None) -> str:
