@@ -25,7 +25,8 @@ def entity_tag(entity: str | bytes | os.stat_result, *, weak: bool | None = None
     For str and bytes: ``"<length in hex>-<first 27 characters of the base64
     SHA-1>"`` (a str is hashed as UTF-8), strong unless ``weak=True``. For an
     ``os.stat_result``: ``W/"<size in hex>-<mtime in ms, hex>"`` (the mtime
-    rounded to the millisecond, as Node's Date), weak unless ``weak=False``. So a cache shared with a Node service sees the same tags::
+    rounded to the millisecond, as Node's Date), weak unless ``weak=False``.
+    So a cache shared with a Node service sees the same tags::
 
         entity_tag("Hello World") == '"b-Ck1VqNd45QIvq3AZd8XYQLvEhtA"'
     """
