@@ -26,6 +26,7 @@ from aiohttp import web
 from aiohttp.web import ContentCoding
 
 from koa.core import Context, Next, close_stream, is_compressible, is_stream, iterate_stream
+from koa.core.http import EMPTY_STATUSES
 
 from ._encoders import (
     ENCODINGS,
@@ -56,7 +57,6 @@ Threshold: TypeAlias = int | str | Callable[[str, int | None, Context], Any]
 
 _DEFAULT_PREFERENCE: Final = ("zstd", "br", "gzip", "deflate", "identity")
 _DEFAULTS: Final[Mapping[str, Mapping[str, Any]]] = {"br": {"quality": 4}}
-_EMPTY_STATUSES: Final = frozenset({204, 205, 304})
 _NO_TRANSFORM: Final = re.compile(r"(?:^|,)\s*?no-transform\s*?(?:,|$)")
 _BYTERANGES: Final = re.compile(r"^multipart/byteranges\b", re.IGNORECASE)
 _BYTES: Final = re.compile(r"^([+-]?\d+(?:\.\d+)?) *(b|kb|mb|gb|tb|pb)?$", re.IGNORECASE)
@@ -199,7 +199,7 @@ class Compress:
         if (
             forced is False
             or ctx.request.method == "HEAD"
-            or status in _EMPTY_STATUSES
+            or status in EMPTY_STATUSES
             or status == 206
             or response.get("Content-Range")
             or _BYTERANGES.match(_text(response.get("Content-Type")))
