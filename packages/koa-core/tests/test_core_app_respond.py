@@ -31,7 +31,7 @@ def app_with(*middleware: Middleware) -> Koa:
 
 
 async def test_respond_false_lets_middleware_write_the_raw_response(client: ClientFor) -> None:
-    """K001"""
+    """Respond false lets middleware write the raw response (K001)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "Hello"
@@ -49,7 +49,7 @@ async def test_respond_false_lets_middleware_write_the_raw_response(client: Clie
 
 
 async def test_respond_false_ignores_headers_set_after_the_raw_end(client: ClientFor) -> None:
-    """K002"""
+    """Respond false ignores headers set after the raw end (K002)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "Hello"
@@ -65,7 +65,7 @@ async def test_respond_false_ignores_headers_set_after_the_raw_end(client: Clien
 
 
 async def test_respond_false_ignores_status_set_after_the_raw_end(client: ClientFor) -> None:
-    """K003"""
+    """Respond false ignores status set after the raw end (K003)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.respond = False
@@ -82,7 +82,7 @@ async def test_respond_false_ignores_status_set_after_the_raw_end(client: Client
 async def test_headers_written_raw_without_end_are_finished_without_error(
     client: ClientFor,
 ) -> None:
-    """K014"""
+    """Headers written raw without end are finished without error (K014)."""
     errors: list[BaseException] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -100,7 +100,7 @@ async def test_headers_written_raw_without_end_are_finished_without_error(
 
 
 async def test_raw_writes_across_ticks_are_all_sent(client: ClientFor) -> None:
-    """K015"""
+    """Raw writes across ticks are all sent (K015)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 200
@@ -118,7 +118,7 @@ async def test_raw_writes_across_ticks_are_all_sent(client: ClientFor) -> None:
 
 
 async def test_empty_body_with_type_none_has_no_content_type(client: ClientFor) -> None:
-    """K004"""
+    """Empty body with type none has no content type (K004)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = ""
@@ -144,7 +144,7 @@ async def test_non_empty_body_without_type_is_sent_as_binary(client: ClientFor) 
 
 
 async def test_head_of_a_string_body_keeps_type_and_length(client: ClientFor) -> None:
-    """K005"""
+    """Head of a string body keeps type and length (K005)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "Hello"
@@ -157,7 +157,7 @@ async def test_head_of_a_string_body_keeps_type_and_length(client: ClientFor) ->
 
 
 async def test_head_of_a_json_body_keeps_type_and_length(client: ClientFor) -> None:
-    """K006"""
+    """Head of a json body keeps type and length (K006)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = {"hello": "world"}
@@ -170,7 +170,7 @@ async def test_head_of_a_json_body_keeps_type_and_length(client: ClientFor) -> N
 
 
 async def test_head_of_a_longer_string_body_has_its_length(client: ClientFor) -> None:
-    """K007"""
+    """Head of a longer string body has its length (K007)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "hello world"
@@ -182,7 +182,7 @@ async def test_head_of_a_longer_string_body_has_its_length(client: ClientFor) ->
 
 
 async def test_head_of_a_bytes_body_is_binary_with_length(client: ClientFor) -> None:
-    """K008"""
+    """Head of a bytes body is binary with length (K008)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = b"hello world"
@@ -194,7 +194,7 @@ async def test_head_of_a_bytes_body_is_binary_with_length(client: ClientFor) -> 
 
 
 async def test_head_of_a_file_stream_keeps_the_length_set(client: ClientFor) -> None:
-    """K009"""
+    """Head of a file stream keeps the length set (K009)."""
     size = os.path.getsize(__file__)
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -208,7 +208,7 @@ async def test_head_of_a_file_stream_keeps_the_length_set(client: ClientFor) -> 
 
 
 async def test_head_with_nothing_set_is_a_bare_404(client: ClientFor) -> None:
-    """K010"""
+    """Head with nothing set is a bare 404 (K010)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         pass
@@ -221,7 +221,7 @@ async def test_head_with_nothing_set_is_a_bare_404(client: ClientFor) -> None:
 
 
 async def test_head_of_an_empty_string_body_is_200(client: ClientFor) -> None:
-    """K011"""
+    """Head of an empty string body is 200 (K011)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = ""
@@ -231,7 +231,7 @@ async def test_head_of_an_empty_string_body_is_200(client: ClientFor) -> None:
 
 
 async def test_head_keeps_an_explicit_type_without_body(client: ClientFor) -> None:
-    """K012"""
+    """Head keeps an explicit type without body (K012)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 200
@@ -246,13 +246,13 @@ async def test_head_keeps_an_explicit_type_without_body(client: ClientFor) -> No
 
 
 async def test_app_without_middleware_answers_404_not_found(client: ClientFor) -> None:
-    """K013"""
+    """App without middleware answers 404 not found (K013)."""
     reply = await (await client(Koa())).get("/")
     assert (reply.status, reply.text) == (404, "Not Found")
 
 
 async def test_error_status_without_body_sends_its_reason_phrase(client: ClientFor) -> None:
-    """K016"""
+    """Error status without body sends its reason phrase (K016)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 400
@@ -266,7 +266,7 @@ async def test_error_status_without_body_sends_its_reason_phrase(client: ClientF
 async def test_empty_status_sends_no_body_and_no_type(
     client: ClientFor, status: int, kid: str
 ) -> None:
-    """K017, K018, K019"""
+    """Empty status sends no body and no type (K017, K018, K019)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = status
@@ -280,7 +280,7 @@ async def test_empty_status_sends_no_body_and_no_type(
 async def test_custom_status_from_the_table_is_its_body_and_reason(
     client: ClientFor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """K020"""
+    """Custom status from the table is its body and reason (K020)."""
     monkeypatch.setitem(STATUS_CODES, 700, "custom status")
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -291,7 +291,7 @@ async def test_custom_status_from_the_table_is_its_body_and_reason(
 
 
 async def test_message_set_is_the_reason_phrase_and_the_body(client: ClientFor) -> None:
-    """K021"""
+    """Message set is the reason phrase and the body (K021)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 200
@@ -302,7 +302,7 @@ async def test_message_set_is_the_reason_phrase_and_the_body(client: ClientFor) 
 
 
 async def test_status_without_a_phrase_sends_the_number(client: ClientFor) -> None:
-    """K022"""
+    """Status without a phrase sends the number (K022)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 701
@@ -312,7 +312,7 @@ async def test_status_without_a_phrase_sends_the_number(client: ClientFor) -> No
 
 
 async def test_status_without_body_sends_its_phrase_as_text(client: ClientFor) -> None:
-    """K076"""
+    """Status without body sends its phrase as text (K076)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 201
@@ -323,7 +323,7 @@ async def test_status_without_body_sends_its_phrase_as_text(client: ClientFor) -
 
 
 async def test_message_set_with_a_body_is_only_the_reason_phrase(client: ClientFor) -> None:
-    """K077"""
+    """Message set with a body is only the reason phrase (K077)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 200
@@ -351,7 +351,7 @@ async def test_message_set_with_a_body_is_only_the_reason_phrase(client: ClientF
 async def test_null_or_unset_body_is_an_empty_response(
     client: ClientFor, status: int | None, body: object, expected: int
 ) -> None:
-    """K023, K024, K025, K026, K027, K028"""
+    """Null or unset body is an empty response (K023, K024, K025, K026, K027, K028)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         if status is not None:
@@ -365,7 +365,7 @@ async def test_null_or_unset_body_is_an_empty_response(
 
 
 async def test_null_body_then_404_is_an_empty_404(client: ClientFor) -> None:
-    """K061"""
+    """Null body then 404 is an empty 404 (K061)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = None
@@ -376,7 +376,7 @@ async def test_null_body_then_404_is_an_empty_404(client: ClientFor) -> None:
 
 
 async def test_null_body_then_401_is_empty_with_length_zero(client: ClientFor) -> None:
-    """K062, K063"""
+    """Null body then 401 is empty with length zero (K062, K063)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = None
@@ -390,7 +390,7 @@ async def test_null_body_then_401_is_empty_with_length_zero(client: ClientFor) -
 
 
 async def test_null_body_ignores_a_length_set_afterwards(client: ClientFor) -> None:
-    """K064"""
+    """Null body ignores a length set afterwards (K064)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = None
@@ -404,7 +404,7 @@ async def test_null_body_ignores_a_length_set_afterwards(client: ClientFor) -> N
 
 
 async def test_null_body_marks_an_explicit_null(client: ClientFor) -> None:
-    """K066"""
+    """Null body marks an explicit null (K066)."""
     seen: list[bool] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -417,7 +417,7 @@ async def test_null_body_marks_an_explicit_null(client: ClientFor) -> None:
 
 
 async def test_unset_empty_and_false_bodies_are_not_explicit_nulls(client: ClientFor) -> None:
-    """K067"""
+    """Unset empty and false bodies are not explicit nulls (K067)."""
     seen: list[bool] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -436,7 +436,7 @@ async def test_unset_empty_and_false_bodies_are_not_explicit_nulls(client: Clien
 async def test_json_type_with_null_body_sends_json_null_with_status_unset(
     client: ClientFor,
 ) -> None:
-    """K070"""
+    """Json type with null body sends json null with status unset (K070)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.type = "json"
@@ -449,7 +449,7 @@ async def test_json_type_with_null_body_sends_json_null_with_status_unset(
 
 
 async def test_json_type_with_null_body_and_200_sends_json_null(client: ClientFor) -> None:
-    """K071"""
+    """Json type with null body and 200 sends json null (K071)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 200
@@ -462,7 +462,7 @@ async def test_json_type_with_null_body_and_200_sends_json_null(client: ClientFo
 
 
 async def test_null_body_then_an_object_stays_204(client: ClientFor) -> None:
-    """K078"""
+    """Null body then an object stays 204 (K078)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = None
@@ -473,7 +473,7 @@ async def test_null_body_then_an_object_stays_204(client: ClientFor) -> None:
 
 
 async def test_null_body_then_500_is_empty_with_length_zero(client: ClientFor) -> None:
-    """K079"""
+    """Null body then 500 is empty with length zero (K079)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = None
@@ -486,7 +486,7 @@ async def test_null_body_then_500_is_empty_with_length_zero(client: ClientFor) -
 
 
 async def test_unset_body_then_404_sends_not_found(client: ClientFor) -> None:
-    """K079"""
+    """Unset body then 404 sends not found (K079)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = UNSET
@@ -497,7 +497,7 @@ async def test_unset_body_then_404_sends_not_found(client: ClientFor) -> None:
 
 
 async def test_body_reset_to_unset_is_204_without_type_or_length(client: ClientFor) -> None:
-    """K080"""
+    """Body reset to unset is 204 without type or length (K080)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "x"
@@ -513,7 +513,7 @@ async def test_body_reset_to_unset_is_204_without_type_or_length(client: ClientF
 
 
 async def test_string_body_is_sent(client: ClientFor) -> None:
-    """K029"""
+    """String body is sent (K029)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "Hello"
@@ -523,7 +523,7 @@ async def test_string_body_is_sent(client: ClientFor) -> None:
 
 
 async def test_bytes_body_is_sent_as_binary(client: ClientFor) -> None:
-    """K030"""
+    """Bytes body is sent as binary (K030)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = b"Hello"
@@ -534,7 +534,7 @@ async def test_bytes_body_is_sent_as_binary(client: ClientFor) -> None:
 
 
 async def test_object_body_is_compact_json(client: ClientFor) -> None:
-    """K052"""
+    """Object body is compact json (K052)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = {"hello": "world"}
@@ -545,7 +545,7 @@ async def test_object_body_is_compact_json(client: ClientFor) -> None:
 
 
 async def test_json_body_after_flushed_headers_is_written(client: ClientFor) -> None:
-    """K053"""
+    """Json body after flushed headers is written (K053)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.length = 17
@@ -562,7 +562,7 @@ async def test_json_body_after_flushed_headers_is_written(client: ClientFor) -> 
 
 
 async def test_string_body_has_its_byte_length(client: ClientFor) -> None:
-    """K068"""
+    """String body has its byte length (K068)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "hello world"
@@ -596,7 +596,7 @@ async def test_transfer_encoding_set_before_a_string_body_blocks_its_length(
 async def test_other_values_are_sent_as_json(
     client: ClientFor, body: object, expected: str
 ) -> None:
-    """K072"""
+    """Other values are sent as json (K072)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = body
@@ -607,7 +607,7 @@ async def test_other_values_are_sent_as_json(
 
 
 async def test_string_starting_with_a_tag_after_spaces_is_html(client: ClientFor) -> None:
-    """K073"""
+    """String starting with a tag after spaces is html (K073)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "  <p>hi</p>"
@@ -617,7 +617,7 @@ async def test_string_starting_with_a_tag_after_spaces_is_html(client: ClientFor
 
 
 async def test_empty_string_body_is_text_of_length_zero(client: ClientFor) -> None:
-    """K073"""
+    """Empty string body is text of length zero (K073)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = ""
@@ -629,7 +629,7 @@ async def test_empty_string_body_is_text_of_length_zero(client: ClientFor) -> No
 
 
 async def test_json_suffix_type_is_kept_for_object_bodies(client: ClientFor) -> None:
-    """K074"""
+    """Json suffix type is kept for object bodies (K074)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.type = "application/vnd.api+json"
@@ -641,7 +641,7 @@ async def test_json_suffix_type_is_kept_for_object_bodies(client: ClientFor) -> 
 
 
 async def test_text_type_is_replaced_by_json_for_object_bodies(client: ClientFor) -> None:
-    """K074"""
+    """Text type is replaced by json for object bodies (K074)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.type = "text"
@@ -652,7 +652,7 @@ async def test_text_type_is_replaced_by_json_for_object_bodies(client: ClientFor
 
 
 async def test_explicit_content_type_is_kept_for_string_bodies(client: ClientFor) -> None:
-    """K075"""
+    """Explicit content type is kept for string bodies (K075)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.set("Content-Type", "text/x-foo")
@@ -683,7 +683,7 @@ async def test_lying_length_never_corrupts_the_framing(client: ClientFor) -> Non
 
 
 async def test_uncaught_error_is_500_and_emitted(client: ClientFor) -> None:
-    """K054"""
+    """Uncaught error is 500 and emitted (K054)."""
     errors: list[BaseException] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -697,7 +697,7 @@ async def test_uncaught_error_is_500_and_emitted(client: ClientFor) -> None:
 
 
 async def test_exposed_error_with_status_sends_its_message(client: ClientFor) -> None:
-    """K055"""
+    """Exposed error with status sends its message (K055)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         err = RuntimeError("sorry!")
@@ -710,7 +710,7 @@ async def test_exposed_error_with_status_sends_its_message(client: ClientFor) ->
 
 
 async def test_unexposed_error_with_status_sends_the_reason_phrase(client: ClientFor) -> None:
-    """K056"""
+    """Unexposed error with status sends the reason phrase (K056)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         err = RuntimeError("s3 explodes")
@@ -722,7 +722,7 @@ async def test_unexposed_error_with_status_sends_the_reason_phrase(client: Clien
 
 
 async def test_plain_error_is_an_internal_server_error(client: ClientFor) -> None:
-    """K057"""
+    """Plain error is an internal server error (K057)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         raise RuntimeError("boom!")
@@ -732,7 +732,7 @@ async def test_plain_error_is_an_internal_server_error(client: ClientFor) -> Non
 
 
 async def test_error_caught_upstream_becomes_the_response(client: ClientFor) -> None:
-    """K058"""
+    """Error caught upstream becomes the response (K058)."""
 
     async def catcher(ctx: Context, next: Next) -> None:
         try:
@@ -751,7 +751,7 @@ async def test_error_caught_upstream_becomes_the_response(client: ClientFor) -> 
 
 
 async def test_empty_status_then_body_then_200_sends_the_body(client: ClientFor) -> None:
-    """K059"""
+    """Empty status then body then 200 sends the body (K059)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 304
@@ -763,7 +763,7 @@ async def test_empty_status_then_body_then_200_sends_the_body(client: ClientFor)
 
 
 async def test_body_then_204_drops_the_type(client: ClientFor) -> None:
-    """K060"""
+    """Body then 204 drops the type (K060)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 200
@@ -777,7 +777,7 @@ async def test_body_then_204_drops_the_type(client: ClientFor) -> None:
 
 
 async def test_body_then_304_keeps_the_etag_only(client: ClientFor) -> None:
-    """K081"""
+    """Body then 304 keeps the etag only (K081)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.set("ETag", '"x"')
@@ -792,7 +792,7 @@ async def test_body_then_304_keeps_the_etag_only(client: ClientFor) -> None:
 
 
 async def test_unawaited_downstream_writes_are_too_late(client: ClientFor) -> None:
-    """K083"""
+    """Unawaited downstream writes are too late (K083)."""
     done = asyncio.Event()
     pending: list[asyncio.Future[object]] = []
 

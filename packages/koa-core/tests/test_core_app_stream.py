@@ -50,7 +50,7 @@ async def failing(first: bytes, message: str) -> AsyncIterator[bytes]:
 
 
 async def test_blob_like_body_is_sent(client: ClientFor) -> None:
-    """K031"""
+    """Blob like body is sent (K031)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = bytearray(b"Hello")
@@ -60,7 +60,7 @@ async def test_blob_like_body_is_sent(client: ClientFor) -> None:
 
 
 async def test_head_of_a_blob_like_body_is_binary_with_length(client: ClientFor) -> None:
-    """K032"""
+    """Head of a blob like body is binary with length (K032)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = memoryview(b"hello world")
@@ -75,7 +75,7 @@ async def test_head_of_a_blob_like_body_is_binary_with_length(client: ClientFor)
 
 
 async def test_head_of_an_empty_stream_is_binary(client: ClientFor) -> None:
-    """K033"""
+    """Head of an empty stream is binary (K033)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = chunks()
@@ -86,7 +86,7 @@ async def test_head_of_an_empty_stream_is_binary(client: ClientFor) -> None:
 
 
 async def test_stream_of_one_chunk_is_sent(client: ClientFor) -> None:
-    """K034"""
+    """Stream of one chunk is sent (K034)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = chunks(b"hello")
@@ -97,7 +97,7 @@ async def test_stream_of_one_chunk_is_sent(client: ClientFor) -> None:
 
 
 async def test_stream_of_text_chunks_is_sent_as_binary(client: ClientFor) -> None:
-    """K035"""
+    """Stream of text chunks is sent as binary (K035)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = chunks("Hello ", "World")
@@ -108,7 +108,7 @@ async def test_stream_of_text_chunks_is_sent_as_binary(client: ClientFor) -> Non
 
 
 async def test_stream_keeps_the_type_set_before_it(client: ClientFor) -> None:
-    """K036"""
+    """Stream keeps the type set before it (K036)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.type = "text/plain"
@@ -120,7 +120,7 @@ async def test_stream_keeps_the_type_set_before_it(client: ClientFor) -> None:
 
 
 async def test_stream_is_chunked_without_length(client: ClientFor) -> None:
-    """K084"""
+    """Stream is chunked without length (K084)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = chunks("ab", "cd")
@@ -174,7 +174,7 @@ async def test_head_of_an_aiohttp_response_body_keeps_its_status_and_type(
 
 
 async def test_empty_aiohttp_response_body_is_empty_binary(client: ClientFor) -> None:
-    """K038"""
+    """Empty aiohttp response body is empty binary (K038)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = web.Response(status=200)
@@ -185,7 +185,7 @@ async def test_empty_aiohttp_response_body_is_empty_binary(client: ClientFor) ->
 
 
 async def test_aiohttp_response_text_body_is_sent(client: ClientFor) -> None:
-    """K039"""
+    """Aiohttp response text body is sent (K039)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = web.Response(text="Hello World", content_type="text/plain")
@@ -196,7 +196,7 @@ async def test_aiohttp_response_text_body_is_sent(client: ClientFor) -> None:
 
 
 async def test_aiohttp_response_headers_are_copied(client: ClientFor) -> None:
-    """K040"""
+    """Aiohttp response headers are copied (K040)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = web.Response(
@@ -213,7 +213,7 @@ async def test_aiohttp_response_headers_are_copied(client: ClientFor) -> None:
 
 
 async def test_aiohttp_response_with_a_stream_payload_is_sent(client: ClientFor) -> None:
-    """K041"""
+    """Aiohttp response with a stream payload is sent (K041)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = web.Response(
@@ -227,7 +227,7 @@ async def test_aiohttp_response_with_a_stream_payload_is_sent(client: ClientFor)
 
 
 async def test_aiohttp_response_with_bytes_is_sent(client: ClientFor) -> None:
-    """K042"""
+    """Aiohttp response with bytes is sent (K042)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = web.Response(body=b"Hello from Blob", content_type="text/plain")
@@ -252,7 +252,7 @@ async def test_file_response_body_is_sent_by_aiohttp(client: ClientFor) -> None:
 
 
 async def test_file_stream_with_type_set_after_is_chunked(client: ClientFor) -> None:
-    """K043"""
+    """File stream with type set after is chunked (K043)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = open(HERE, "rb")  # noqa: SIM115 - closed by Koa
@@ -265,7 +265,7 @@ async def test_file_stream_with_type_set_after_is_chunked(client: ClientFor) -> 
 
 
 async def test_file_stream_replacing_a_string_drops_its_length(client: ClientFor) -> None:
-    """K044"""
+    """File stream replacing a string drops its length (K044)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "hello"
@@ -278,7 +278,7 @@ async def test_file_stream_replacing_a_string_drops_its_length(client: ClientFor
 
 
 async def test_file_stream_keeps_a_length_set_before(client: ClientFor) -> None:
-    """K045"""
+    """File stream keeps a length set before (K045)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.length = len(CONTENT)
@@ -291,7 +291,7 @@ async def test_file_stream_keeps_a_length_set_before(client: ClientFor) -> None:
 
 
 async def test_same_stream_set_twice_keeps_the_length(client: ClientFor) -> None:
-    """K046"""
+    """Same stream set twice keeps the length (K046)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.length = len(CONTENT)
@@ -330,7 +330,7 @@ async def test_failing_stream_with_an_empty_status_is_never_read(client: ClientF
 
 
 async def test_stream_error_after_start_is_emitted_and_aborts(client: ClientFor) -> None:
-    """K048"""
+    """Stream error after start is emitted and aborts (K048)."""
     errors: list[BaseException] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -348,7 +348,7 @@ async def test_stream_error_after_start_is_emitted_and_aborts(client: ClientFor)
 async def test_stream_error_without_listener_keeps_the_server_serving(
     client: ClientFor,
 ) -> None:
-    """K049"""
+    """Stream error without listener keeps the server serving (K049)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         if ctx.path == "/fail":
@@ -364,7 +364,7 @@ async def test_stream_error_without_listener_keeps_the_server_serving(
 
 
 async def test_text_stream_error_reaches_the_listener(client: ClientFor) -> None:
-    """K050"""
+    """Text stream error reaches the listener (K050)."""
     errors: list[BaseException] = []
 
     async def readable() -> AsyncIterator[str]:
@@ -440,7 +440,7 @@ async def test_client_abort_closes_a_producing_stream(serve: Serve) -> None:
 
 
 async def test_headers_flushed_before_a_stream_arrive_first(serve: Serve) -> None:
-    """K238"""
+    """Headers flushed before a stream arrive first (K238)."""
     release = asyncio.Event()
 
     async def later() -> AsyncIterator[bytes]:
@@ -463,7 +463,7 @@ async def test_headers_flushed_before_a_stream_arrive_first(serve: Serve) -> Non
 
 
 async def test_stream_error_after_flushed_headers_aborts(client: ClientFor) -> None:
-    """K239"""
+    """Stream error after flushed headers aborts (K239)."""
     errors: list[BaseException] = []
 
     async def mw(ctx: Context, next: Next) -> None:

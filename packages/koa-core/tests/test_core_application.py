@@ -25,7 +25,7 @@ from koa.core.testing import ClientFor, Serve
 
 
 async def test_middleware_run_downstream_then_upstream(client: ClientFor) -> None:
-    """K085"""
+    """Middleware run downstream then upstream (K085)."""
     calls: list[int] = []
 
     async def first(ctx: Context, next: Next) -> None:
@@ -46,7 +46,7 @@ async def test_middleware_run_downstream_then_upstream(client: ClientFor) -> Non
 
 
 async def test_app_context_extension_is_seen_by_its_contexts(client: ClientFor) -> None:
-    """K087"""
+    """App context extension is seen by its contexts (K087)."""
     app = Koa()
     app.context.msg = "hello"  # type: ignore[attr-defined]
     seen: list[object] = []
@@ -61,7 +61,7 @@ async def test_app_context_extension_is_seen_by_its_contexts(client: ClientFor) 
 
 
 async def test_app_context_extension_does_not_leak_to_other_apps(client: ClientFor) -> None:
-    """K088"""
+    """App context extension does not leak to other apps (K088)."""
     app1 = Koa()
     app1.context.msg = "hello"  # type: ignore[attr-defined]
     app2 = Koa()
@@ -77,7 +77,7 @@ async def test_app_context_extension_does_not_leak_to_other_apps(client: ClientF
 
 
 async def test_app_request_extension_is_per_app(client: ClientFor) -> None:
-    """K095"""
+    """App request extension is per app (K095)."""
     app1, app2 = Koa(), Koa()
     app1.request.message = "hello"  # type: ignore[attr-defined]
     seen: list[object] = []
@@ -94,7 +94,7 @@ async def test_app_request_extension_is_per_app(client: ClientFor) -> None:
 
 
 async def test_app_response_extension_is_per_app(client: ClientFor) -> None:
-    """K096"""
+    """App response extension is per app (K096)."""
     app1, app2 = Koa(), Koa()
     app1.response.msg = "hello"  # type: ignore[attr-defined]
     seen: list[object] = []
@@ -111,7 +111,7 @@ async def test_app_response_extension_is_per_app(client: ClientFor) -> None:
 
 
 async def test_error_on_a_destroyed_connection_is_emitted(serve: Serve) -> None:
-    """K089"""
+    """Error on a destroyed connection is emitted (K089)."""
     errors: list[BaseException] = []
     emitted = asyncio.Event()
 
@@ -142,7 +142,7 @@ async def test_error_on_a_destroyed_connection_is_emitted(serve: Serve) -> None:
 
 
 def test_env_defaults_to_development_when_empty(monkeypatch: pytest.MonkeyPatch) -> None:
-    """K090"""
+    """Env defaults to development when empty (K090)."""
     monkeypatch.setenv("KOA_ENV", "")
     assert Koa().env == "development"
     monkeypatch.delenv("KOA_ENV")
@@ -150,7 +150,7 @@ def test_env_defaults_to_development_when_empty(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_options_become_attributes() -> None:
-    """K090"""
+    """Options become attributes (K090)."""
     keys = ["customkey"]
     app = Koa(env="custom", proxy=True, keys=keys, subdomain_offset=3)
     assert app.env == "custom"
@@ -162,12 +162,12 @@ def test_options_become_attributes() -> None:
 
 
 def test_falsy_subdomain_offset_becomes_two() -> None:
-    """K090"""
+    """Falsy subdomain offset becomes two (K090)."""
     assert Koa(subdomain_offset=0).subdomain_offset == 2
 
 
 def test_http_error_is_exported_and_the_base_of_created_errors() -> None:
-    """K091"""
+    """Http error is exported and the base of created errors (K091)."""
     import koa.core.errors
 
     assert HttpError is koa.core.errors.HttpError
@@ -176,7 +176,7 @@ def test_http_error_is_exported_and_the_base_of_created_errors() -> None:
 
 
 def test_to_json_shows_only_offset_proxy_and_env_in_order() -> None:
-    """K092"""
+    """To json shows only offset proxy and env in order (K092)."""
     app = Koa(env="test")
     expected = {"subdomain_offset": 2, "proxy": False, "env": "test"}
     assert app.to_json() == expected
@@ -188,7 +188,7 @@ def test_to_json_shows_only_offset_proxy_and_env_in_order() -> None:
 
 
 def test_onerror_rejects_a_non_error() -> None:
-    """K093"""
+    """Onerror rejects a non error (K093)."""
     with pytest.raises(TypeError, match="non-error thrown"):
         Koa().onerror("foo")  # type: ignore[arg-type]
 
@@ -205,7 +205,7 @@ def test_onerror_accepts_any_exception_class(caplog: pytest.LogCaptureFixture) -
 
 
 def test_onerror_skips_404s(caplog: pytest.LogCaptureFixture) -> None:
-    """K094"""
+    """Onerror skips 404s (K094)."""
     err = RuntimeError("not here")
     err.status = 404  # type: ignore[attr-defined]
     Koa().onerror(err)
@@ -213,7 +213,7 @@ def test_onerror_skips_404s(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_onerror_is_quiet_when_the_app_is_silent(caplog: pytest.LogCaptureFixture) -> None:
-    """K094"""
+    """Onerror is quiet when the app is silent (K094)."""
     Koa(silent=True).onerror(RuntimeError("hush"))
     assert caplog.records == []
 
@@ -221,7 +221,7 @@ def test_onerror_is_quiet_when_the_app_is_silent(caplog: pytest.LogCaptureFixtur
 def test_onerror_logs_other_errors_once_with_traceback(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """K094"""
+    """Onerror logs other errors once with traceback (K094)."""
     with caplog.at_level(logging.ERROR, logger="koa"):
         try:
             raise RuntimeError("loud")
@@ -253,7 +253,7 @@ async def test_uncaught_errors_are_logged_when_nobody_listens(
 
 
 async def test_async_sync_and_mixed_middleware_compose(client: ClientFor) -> None:
-    """K097"""
+    """Async sync and mixed middleware compose (K097)."""
     calls: list[int] = []
 
     async def one(ctx: Context, next: Next) -> None:
@@ -283,7 +283,7 @@ async def test_async_sync_and_mixed_middleware_compose(client: ClientFor) -> Non
 
 
 async def test_synchronous_middleware_can_throw(client: ClientFor) -> None:
-    """K098"""
+    """Synchronous middleware can throw (K098)."""
 
     def mw(ctx: Context, next: Next) -> None:
         ctx.throw(404, "Not Found")
@@ -296,7 +296,7 @@ async def test_synchronous_middleware_can_throw(client: ClientFor) -> None:
 
 @pytest.mark.parametrize("value", [None, UNSET, 0, False, "not a function"])
 def test_use_rejects_non_callables(value: object) -> None:
-    """K099"""
+    """Use rejects non callables (K099)."""
     with pytest.raises(TypeError, match="middleware must be a function!"):
         Koa().use(value)  # type: ignore[arg-type]
 
@@ -315,7 +315,7 @@ def test_use_is_chainable() -> None:
 
 
 async def test_current_context_follows_each_request(client: ClientFor) -> None:
-    """K100"""
+    """Current context follows each request (K100)."""
     app = Koa()
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -340,7 +340,7 @@ async def test_current_context_follows_each_request(client: ClientFor) -> None:
 
 
 async def test_current_context_is_the_error_listeners_ctx(client: ClientFor) -> None:
-    """K102"""
+    """Current context is the error listeners ctx (K102)."""
     app = Koa()
     pairs: list[tuple[Context | None, Context | None]] = []
 
@@ -357,5 +357,5 @@ async def test_current_context_is_the_error_listeners_ctx(client: ClientFor) -> 
 
 
 def test_current_context_is_none_outside_requests() -> None:
-    """K104"""
+    """Current context is none outside requests (K104)."""
     assert current_context() is None

@@ -12,7 +12,7 @@ from koa.core.testing import ClientFor, create_context
 
 
 async def test_state_is_a_fresh_empty_dict(client: ClientFor) -> None:
-    """K123"""
+    """State is a fresh empty dict (K123)."""
     seen: list[dict[str, object]] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -28,7 +28,7 @@ async def test_state_is_a_fresh_empty_dict(client: ClientFor) -> None:
 
 
 def test_to_json_shows_request_response_and_app() -> None:
-    """K135"""
+    """To json shows request response and app (K135)."""
     ctx = create_context("POST", "/items", {"Content-Type": "text/plain"}, app=Koa(env="test"))
     ctx.status = 200
     ctx.body = "<p>Hey</p>"

@@ -34,7 +34,7 @@ def error(message: str, **attrs: object) -> Exception:
 
 
 async def test_error_response_replaces_the_body(client: ClientFor) -> None:
-    """K112"""
+    """Error response replaces the body (K112)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "something else"
@@ -47,7 +47,7 @@ async def test_error_response_replaces_the_body(client: ClientFor) -> None:
 
 
 async def test_error_response_drops_headers_set_before(client: ClientFor) -> None:
-    """K113"""
+    """Error response drops headers set before (K113)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.set("Vary", "Accept-Encoding")
@@ -64,7 +64,7 @@ async def test_error_response_drops_headers_set_before(client: ClientFor) -> Non
 
 
 async def test_error_headers_are_sent(client: ClientFor) -> None:
-    """K114"""
+    """Error headers are sent (K114)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.set("Vary", "Accept-Encoding")
@@ -81,7 +81,7 @@ async def test_error_headers_are_sent(client: ClientFor) -> None:
 
 
 async def test_error_headers_cannot_replace_type_or_length(client: ClientFor) -> None:
-    """K137 [3.3]"""
+    """Error headers cannot replace type or length (K137 [3.3])."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.set("X-Before", "1")
@@ -171,7 +171,7 @@ async def test_error_after_headers_sent_is_flagged_and_ends_the_connection(
 
 
 async def test_status_code_attribute_sets_the_status(client: ClientFor) -> None:
-    """K116"""
+    """Status code attribute sets the status (K116)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "something else"
@@ -194,7 +194,7 @@ async def test_status_code_attribute_sets_the_status(client: ClientFor) -> None:
 async def test_invalid_status_attribute_is_a_500(
     client: ClientFor, attrs: dict[str, object]
 ) -> None:
-    """K117, K118"""
+    """Invalid status attribute is a 500 (K117, K118)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "something else"
@@ -206,7 +206,7 @@ async def test_invalid_status_attribute_is_a_500(
 
 
 async def test_foreign_error_class_is_honoured_and_emitted_as_is(client: ClientFor) -> None:
-    """K119"""
+    """Foreign error class is honoured and emitted as is (K119)."""
     seen: list[BaseException] = []
 
     class ForeignError(Exception):
@@ -226,7 +226,7 @@ async def test_foreign_error_class_is_honoured_and_emitted_as_is(client: ClientF
 
 
 async def test_non_error_passed_to_onerror_is_wrapped(client: ClientFor) -> None:
-    """K120, K122"""
+    """Non error passed to onerror is wrapped (K120, K122)."""
     seen: list[BaseException] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -258,7 +258,7 @@ def open_context(app: Koa) -> Context:
 
 
 def test_onerror_removes_every_header() -> None:
-    """K121"""
+    """Onerror removes every header (K121)."""
     ctx = open_context(Koa(silent=True))
     ctx.set("X-One", "1")
     ctx.set("X-Two", "2")
@@ -268,7 +268,7 @@ def test_onerror_removes_every_header() -> None:
 
 
 async def test_throw_messages_are_shown_only_when_exposed(client: ClientFor) -> None:
-    """K136"""
+    """Throw messages are shown only when exposed (K136)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         if ctx.path == "/400":
@@ -288,7 +288,7 @@ async def test_throw_messages_are_shown_only_when_exposed(client: ClientFor) -> 
 
 
 async def test_assert_through_a_request(client: ClientFor) -> None:
-    """K138"""
+    """Assert through a request (K138)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.assert_(False, 401, "login")
@@ -299,7 +299,7 @@ async def test_assert_through_a_request(client: ClientFor) -> None:
 
 @pytest.mark.parametrize("status", [99, "200", 1000, 200.0])
 async def test_invalid_status_assignment_is_a_500(client: ClientFor, status: object) -> None:
-    """K139"""
+    """Invalid status assignment is a 500 (K139)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = status  # type: ignore[assignment]
@@ -309,7 +309,7 @@ async def test_invalid_status_assignment_is_a_500(client: ClientFor, status: obj
 
 
 async def test_status_in_second_position_is_a_500(client: ClientFor) -> None:
-    """K140"""
+    """Status in second position is a 500 (K140)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.throw("boom", 400)
@@ -319,7 +319,7 @@ async def test_status_in_second_position_is_a_500(client: ClientFor) -> None:
 
 
 async def test_unknown_thrown_status_is_a_500(client: ClientFor) -> None:
-    """K141"""
+    """Unknown thrown status is a 500 (K141)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.throw(600, "x")
@@ -331,7 +331,7 @@ async def test_unknown_thrown_status_is_a_500(client: ClientFor) -> None:
 async def test_error_with_a_redirect_status_keeps_it_without_location(
     client: ClientFor,
 ) -> None:
-    """K141"""
+    """Error with a redirect status keeps it without location (K141)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.set("Location", "/elsewhere")
@@ -343,7 +343,7 @@ async def test_error_with_a_redirect_status_keeps_it_without_location(
 
 
 async def test_404_errors_still_reach_listeners(client: ClientFor) -> None:
-    """K142"""
+    """404 errors still reach listeners (K142)."""
     seen: list[BaseException] = []
 
     async def mw(ctx: Context, next: Next) -> None:

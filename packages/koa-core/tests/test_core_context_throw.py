@@ -22,7 +22,7 @@ def caught(*args: object, **props: object) -> Exception:
 
 
 def test_assert_raises_with_status_and_message_when_falsy() -> None:
-    """K105"""
+    """Assert raises with status and message when falsy (K105)."""
     ctx = create_context()
     with pytest.raises(HttpError) as info:
         ctx.assert_(False, 404, "custom message")
@@ -31,12 +31,12 @@ def test_assert_raises_with_status_and_message_when_falsy() -> None:
 
 
 def test_assert_passes_when_truthy() -> None:
-    """K105"""
+    """Assert passes when truthy (K105)."""
     create_context().assert_("yes", 401, "login")
 
 
 def test_assert_without_message_uses_the_reason_phrase() -> None:
-    """K138"""
+    """Assert without message uses the reason phrase (K138)."""
     ctx = create_context()
     with pytest.raises(HttpError) as info:
         ctx.assert_(None, 401)
@@ -52,14 +52,14 @@ def test_assert_copies_props() -> None:
 
 
 def test_throw_message_only_is_a_hidden_500() -> None:
-    """K124"""
+    """Throw message only is a hidden 500 (K124)."""
     err = caught("boom")
     assert isinstance(err, HttpError)
     assert (err.status, err.expose, err.message) == (500, False, "boom")
 
 
 def test_throw_an_error_makes_it_a_hidden_500() -> None:
-    """K125"""
+    """Throw an error makes it a hidden 500 (K125)."""
     original = ValueError("test")
     err = caught(original)
     assert err is original
@@ -69,7 +69,7 @@ def test_throw_an_error_makes_it_a_hidden_500() -> None:
 
 
 def test_throw_status_and_error_exposes_it_with_that_status() -> None:
-    """K126"""
+    """Throw status and error exposes it with that status (K126)."""
     err = caught(422, ValueError("test"))
     assert str(err) == "test"
     assert getattr(err, "status", None) == 422
@@ -78,21 +78,21 @@ def test_throw_status_and_error_exposes_it_with_that_status() -> None:
 
 
 def test_throw_status_and_message() -> None:
-    """K127"""
+    """Throw status and message (K127)."""
     err = caught(400, "name required")
     assert isinstance(err, HttpError)
     assert (err.message, err.status, err.expose) == ("name required", 400, True)
 
 
 def test_throw_status_only_uses_the_reason_phrase() -> None:
-    """K128"""
+    """Throw status only uses the reason phrase (K128)."""
     err = caught(400)
     assert isinstance(err, HttpError)
     assert (err.message, err.status, err.expose) == ("Bad Request", 400, True)
 
 
 def test_throw_error_with_invalid_status_is_a_hidden_500() -> None:
-    """K129"""
+    """Throw error with invalid status is a hidden 500 (K129)."""
     original = RuntimeError("some error")
     original.status = -1  # type: ignore[attr-defined]
     err = caught(original)
@@ -102,7 +102,7 @@ def test_throw_error_with_invalid_status_is_a_hidden_500() -> None:
 
 
 def test_throw_status_message_and_props() -> None:
-    """K130"""
+    """Throw status message and props (K130)."""
     err = caught(400, "msg", {"prop": True})
     assert isinstance(err, HttpError)
     assert (err.message, err.status, err.expose) == ("msg", 400, True)
@@ -116,7 +116,7 @@ def test_throw_props_as_keywords() -> None:
 
 
 def test_throw_props_cannot_change_the_status() -> None:
-    """K131"""
+    """Throw props cannot change the status (K131)."""
     err = caught(400, "msg", {"prop": True, "status": -1})
     assert isinstance(err, HttpError)
     assert (err.message, err.status, err.expose) == ("msg", 400, True)
@@ -125,7 +125,7 @@ def test_throw_props_cannot_change_the_status() -> None:
 
 
 def test_throw_message_and_props_is_a_hidden_500() -> None:
-    """K132"""
+    """Throw message and props is a hidden 500 (K132)."""
     err = caught("msg", {"prop": True})
     assert isinstance(err, HttpError)
     assert (err.message, err.status, err.expose) == ("msg", 500, False)
@@ -133,7 +133,7 @@ def test_throw_message_and_props_is_a_hidden_500() -> None:
 
 
 def test_throw_status_and_props_uses_the_reason_phrase() -> None:
-    """K133"""
+    """Throw status and props uses the reason phrase (K133)."""
     err = caught(400, {"prop": True})
     assert isinstance(err, HttpError)
     assert (err.message, err.status, err.expose) == ("Bad Request", 400, True)
@@ -141,7 +141,7 @@ def test_throw_status_and_props_uses_the_reason_phrase() -> None:
 
 
 def test_throw_error_and_props() -> None:
-    """K134"""
+    """Throw error and props (K134)."""
     err = caught(ValueError("test"), {"prop": True})
     assert str(err) == "test"
     assert getattr(err, "status", None) == 500
@@ -150,13 +150,13 @@ def test_throw_error_and_props() -> None:
 
 
 def test_throw_status_in_second_position_is_rejected() -> None:
-    """K140"""
+    """Throw status in second position is rejected (K140)."""
     with pytest.raises(TypeError, match="argument #2 unsupported type int"):
         create_context().throw("boom", 400)
 
 
 def test_throw_an_unknown_status_is_a_500() -> None:
-    """K141"""
+    """Throw an unknown status is a 500 (K141)."""
     err = caught(600, "x")
     assert getattr(err, "status", None) == 500
     assert getattr(err, "expose", None) is False

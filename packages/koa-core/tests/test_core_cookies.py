@@ -22,7 +22,7 @@ def set_cookies(headers: Any) -> list[str]:
 
 
 async def test_set_cookie_is_sent(client: ClientFor) -> None:
-    """K106"""
+    """Set cookie is sent (K106)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.cookies.set("name", "jon")
@@ -36,7 +36,7 @@ async def test_set_cookie_is_sent(client: ClientFor) -> None:
 
 
 async def test_signed_cookie_without_keys_raises(client: ClientFor) -> None:
-    """K107"""
+    """Signed cookie without keys raises (K107)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         try:
@@ -51,7 +51,7 @@ async def test_signed_cookie_without_keys_raises(client: ClientFor) -> None:
 
 
 async def test_signed_cookie_sends_a_signature_cookie(client: ClientFor) -> None:
-    """K108"""
+    """Signed cookie sends a signature cookie (K108)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.cookies.set("name", "jon", signed=True)
@@ -66,7 +66,7 @@ async def test_signed_cookie_sends_a_signature_cookie(client: ClientFor) -> None
 
 
 async def test_cookies_are_secure_behind_a_trusted_https_proxy(client: ClientFor) -> None:
-    """K109"""
+    """Cookies are secure behind a trusted https proxy (K109)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.cookies.set("name", "jon", signed=True)
@@ -81,7 +81,7 @@ async def test_cookies_are_secure_behind_a_trusted_https_proxy(client: ClientFor
 
 
 async def test_cookies_object_can_be_replaced(client: ClientFor) -> None:
-    """K110"""
+    """Cookies object can be replaced (K110)."""
 
     class HeaderCookies(Cookies):
         def __init__(self, ctx: Context) -> None:
@@ -105,7 +105,7 @@ async def test_cookies_object_can_be_replaced(client: ClientFor) -> None:
 
 
 async def test_cookie_attributes_and_signature_format(client: ClientFor) -> None:
-    """K270"""
+    """Cookie attributes and signature format (K270)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.cookies.set("a", "1", signed=False)
@@ -135,14 +135,14 @@ def test_signature_is_keygrip_compatible() -> None:
 
 
 def test_secure_cookie_over_plain_http_is_refused() -> None:
-    """K271"""
+    """Secure cookie over plain http is refused (K271)."""
     ctx = create_context()
     with pytest.raises(CookieError, match="Cannot send secure cookie over unencrypted"):
         ctx.cookies.set("a", "1", secure=True)
 
 
 def test_secure_cookie_behind_a_trusted_https_proxy() -> None:
-    """K271"""
+    """Secure cookie behind a trusted https proxy (K271)."""
     ctx = create_context(headers={"X-Forwarded-Proto": "https"}, app=Koa(proxy=True))
     ctx.cookies.set("a", "1", secure=True)
     assert ctx.response.get("Set-Cookie") == ["a=1; path=/; secure; httponly"]
@@ -150,20 +150,20 @@ def test_secure_cookie_behind_a_trusted_https_proxy() -> None:
 
 @pytest.mark.parametrize("value", ["b;c", "a\nb", "trailing\n"])
 def test_invalid_cookie_value_is_refused(value: str) -> None:
-    """K271"""
+    """Invalid cookie value is refused (K271)."""
     with pytest.raises(CookieError, match="argument value is invalid"):
         create_context().cookies.set("a", value)
 
 
 @pytest.mark.parametrize("name", ["a;b", "a=b", "a\rb", "", "a\n"])
 def test_invalid_cookie_name_is_refused(name: str) -> None:
-    """K271"""
+    """Invalid cookie name is refused (K271)."""
     with pytest.raises(CookieError, match="argument name is invalid"):
         create_context().cookies.set(name, "v")
 
 
 def test_signed_get_checks_the_signature() -> None:
-    """K271"""
+    """Signed get checks the signature (K271)."""
     good = Keygrip(["k"]).sign("y=v")
     ctx = create_context(headers={"Cookie": f"y=v; y.sig={good}"}, app=Koa(keys=["k"]))
     assert ctx.cookies.get("y", signed=True) == "v"
@@ -176,7 +176,7 @@ def test_signed_get_checks_the_signature() -> None:
 
 
 def test_signed_get_without_signature_is_none() -> None:
-    """K271"""
+    """Signed get without signature is none (K271)."""
     ctx = create_context(headers={"Cookie": "y=v"}, app=Koa(keys=["k"]))
     assert ctx.cookies.get("y", signed=True) is None
     assert ctx.cookies.get("y") == "v"

@@ -27,13 +27,13 @@ from koa.core.testing import ClientFor, create_context
     ],
 )
 def test_charset(content_type: str | None, charset: str) -> None:
-    """K155"""
+    """Charset (K155)."""
     headers = {"Content-Type": content_type} if content_type else {}
     assert create_context(headers=headers).request.charset == charset
 
 
 def test_get_is_case_insensitive() -> None:
-    """K157"""
+    """Get is case insensitive (K157)."""
     ctx = create_context(headers={"Host": "http://google.com"})
     assert ctx.get("HOST") == ctx.get("Host") == ctx.get("host") == "http://google.com"
     assert ctx.get("X-Missing") == ""
@@ -41,13 +41,13 @@ def test_get_is_case_insensitive() -> None:
 
 @pytest.mark.parametrize("sent", ["Referer", "Referrer"])
 def test_referer_and_referrer_are_the_same_header(sent: str) -> None:
-    """K157"""
+    """Referer and referrer are the same header (K157)."""
     ctx = create_context(headers={sent: "http://google.com"})
     assert ctx.get("referer") == ctx.get("referrer") == "http://google.com"
 
 
 def test_headers_are_the_request_headers_and_replaceable() -> None:
-    """K158"""
+    """Headers are the request headers and replaceable (K158)."""
     ctx = create_context(headers={"X-Custom": "1"})
     assert ctx.request.header is ctx.request.headers
     assert ctx.request.headers is ctx.req.headers
@@ -62,7 +62,7 @@ def test_headers_are_the_request_headers_and_replaceable() -> None:
 
 
 def test_href_is_built_from_the_original_url() -> None:
-    """K165"""
+    """Href is built from the original url (K165)."""
     ctx = create_context(url="/users/1?next=/dashboard", headers={"Host": "localhost"})
     assert ctx.href == "http://localhost/users/1?next=/dashboard"
     ctx.url = "/foo/users/1?next=/dashboard"
@@ -77,7 +77,7 @@ def test_href_of_an_absolute_form_target_is_that_url() -> None:
 
 
 async def test_href_through_http(client: ClientFor) -> None:
-    """K166"""
+    """Href through http (K166)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = ctx.href
@@ -102,7 +102,7 @@ async def test_href_through_http(client: ClientFor) -> None:
     ],
 )
 def test_idempotent(method: str, expected: bool) -> None:
-    """K167"""
+    """Idempotent (K167)."""
     assert create_context(method).idempotent is expected
 
 
@@ -114,7 +114,7 @@ def test_method_is_assignable() -> None:
 
 
 def test_request_to_json() -> None:
-    """K168"""
+    """Request to json (K168)."""
     ctx = create_context("GET", "/", {"Host": "example.com"})
     assert ctx.request.to_json() == {
         "method": "GET",
@@ -124,7 +124,7 @@ def test_request_to_json() -> None:
 
 
 def test_origin_is_the_origin_header() -> None:
-    """K182"""
+    """Origin is the origin header (K182)."""
     ctx = create_context(
         url="/users/1?next=/dashboard",
         headers={"Origin": "http://example.com", "Host": "localhost"},
@@ -135,12 +135,12 @@ def test_origin_is_the_origin_header() -> None:
 
 
 def test_origin_is_none_without_the_header() -> None:
-    """K182"""
+    """Origin is none without the header (K182)."""
     assert create_context(headers={"Host": "localhost"}).origin is None
 
 
 def test_path_is_the_url_path() -> None:
-    """K183"""
+    """Path is the url path (K183)."""
     assert create_context(url="/login?next=/dashboard").path == "/login"
 
 
@@ -150,7 +150,7 @@ def test_path_is_not_percent_decoded() -> None:
 
 
 def test_path_assignment_keeps_the_query() -> None:
-    """K183"""
+    """Path assignment keeps the query (K183)."""
     ctx = create_context(url="/login?next=/dashboard")
     ctx.path = "/logout"
     assert ctx.path == "/logout"
@@ -159,7 +159,7 @@ def test_path_assignment_keeps_the_query() -> None:
 
 
 def test_path_assignment_with_the_same_value_leaves_the_url_alone() -> None:
-    """K183"""
+    """Path assignment with the same value leaves the url alone (K183)."""
     ctx = create_context(url="/login?foo=bar")
     ctx.path = "/login"
     assert ctx.url == "/login?foo=bar"
@@ -179,7 +179,7 @@ def test_fragment_is_not_part_of_path_or_query() -> None:
 
 
 def test_url_is_none_when_the_host_is_missing_or_invalid() -> None:
-    """K193"""
+    """Url is none when the host is missing or invalid (K193)."""
     assert create_context().URL is None
     assert create_context(headers={"Host": "invalid host"}).URL is None
     url = create_context(url="/a?b=1", headers={"Host": "example.com:3000"}).URL
@@ -191,7 +191,7 @@ def test_url_is_none_when_the_host_is_missing_or_invalid() -> None:
 
 
 def test_request_type_drops_parameters() -> None:
-    """K192"""
+    """Request type drops parameters (K192)."""
     ctx = create_context(headers={"Content-Type": "text/html; charset=utf-8"})
     assert ctx.request.type == "text/html"
     assert create_context().request.type == ""
@@ -205,7 +205,7 @@ def test_request_length(value: str | None, expected: int | None) -> None:
 
 
 def test_is_with_a_chunked_body() -> None:
-    """K175"""
+    """Is with a chunked body (K175)."""
     ctx = create_context(
         headers={"Content-Type": "text/html; charset=utf-8", "Transfer-Encoding": "chunked"}
     )
@@ -213,7 +213,7 @@ def test_is_with_a_chunked_body() -> None:
 
 
 def test_is_without_a_body_is_none() -> None:
-    """K176"""
+    """Is without a body is none (K176)."""
     ctx = create_context(headers={"Content-Type": "text/html"})
     assert ctx.is_() is None
     assert ctx.is_("image/*") is None
@@ -221,7 +221,7 @@ def test_is_without_a_body_is_none() -> None:
 
 
 def test_is_with_a_body_but_no_type_is_false() -> None:
-    """K177"""
+    """Is with a body but no type is false (K177)."""
     ctx = create_context(headers={"Content-Length": "3"})
     assert ctx.is_() is False
     assert ctx.is_("image/*") is False
@@ -253,12 +253,12 @@ PNG = {"Content-Type": "image/png", "Transfer-Encoding": "chunked"}
     ],
 )
 def test_is_one_type(kind: str, expected: str | bool) -> None:
-    """K178"""
+    """Is one type (K178)."""
     assert create_context(headers=PNG).is_(kind) == expected
 
 
 def test_is_with_no_type_argument_gives_the_type() -> None:
-    """K178"""
+    """Is with no type argument gives the type (K178)."""
     assert create_context(headers=PNG).is_() == "image/png"
 
 
@@ -272,21 +272,21 @@ def test_is_with_no_type_argument_gives_the_type() -> None:
     ],
 )
 def test_is_several_types(kinds: tuple[str, str]) -> None:
-    """K179"""
+    """Is several types (K179)."""
     ctx = create_context(headers=PNG)
     assert ctx.is_(*kinds) == "image/png"
     assert ctx.is_(list(kinds)) == "image/png"
 
 
 def test_is_several_types_none_matching() -> None:
-    """K179"""
+    """Is several types none matching (K179)."""
     ctx = create_context(headers=PNG)
     assert ctx.is_("text/*", "application/*") is False
     assert ctx.is_("text/html", "text/plain", "application/json; charset=utf-8") is False
 
 
 def test_is_urlencoded_shorthand() -> None:
-    """K180"""
+    """Is urlencoded shorthand (K180)."""
     form = "application/x-www-form-urlencoded"
     ctx = create_context(headers={"Content-Type": form, "Transfer-Encoding": "chunked"})
     assert ctx.is_("urlencoded") == "urlencoded"
@@ -304,42 +304,42 @@ def fresh_context(headers: dict[str, str], method: str = "GET", status: int = 20
 
 
 def test_fresh_is_false_for_post() -> None:
-    """K156"""
+    """Fresh is false for post (K156)."""
     ctx = fresh_context({"If-None-Match": "123"}, "POST")
     ctx.set("ETag", "123")
     assert ctx.fresh is False
 
 
 def test_fresh_is_false_for_non_2xx() -> None:
-    """K156"""
+    """Fresh is false for non 2xx (K156)."""
     ctx = fresh_context({"If-None-Match": "123"}, status=404)
     ctx.set("ETag", "123")
     assert ctx.fresh is False
 
 
 def test_fresh_when_the_etag_matches() -> None:
-    """K156"""
+    """Fresh when the etag matches (K156)."""
     ctx = fresh_context({"If-None-Match": "123"})
     ctx.set("ETag", "123")
     assert ctx.fresh is True
 
 
 def test_not_fresh_when_the_etag_differs() -> None:
-    """K156"""
+    """Not fresh when the etag differs (K156)."""
     ctx = fresh_context({"If-None-Match": "123"})
     ctx.set("ETag", "hey")
     assert ctx.fresh is False
 
 
 def test_stale_is_not_fresh() -> None:
-    """K190"""
+    """Stale is not fresh (K190)."""
     ctx = fresh_context({"If-None-Match": '"123"'})
     ctx.set("ETag", '"123"')
     assert (ctx.fresh, ctx.stale) == (True, False)
 
 
 def test_fresh_by_last_modified() -> None:
-    """K196"""
+    """Fresh by last modified (K196)."""
     ctx = fresh_context({"If-Modified-Since": "Fri, 01 Jan 2021 00:00:00 GMT"})
     ctx.set("Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT")
     assert ctx.fresh is True
@@ -348,28 +348,28 @@ def test_fresh_by_last_modified() -> None:
 
 
 def test_no_cache_is_never_fresh() -> None:
-    """K196"""
+    """No cache is never fresh (K196)."""
     ctx = fresh_context({"If-None-Match": '"a"', "Cache-Control": "no-cache"})
     ctx.set("ETag", '"a"')
     assert ctx.fresh is False
 
 
 def test_weak_and_strong_etags_compare_weakly() -> None:
-    """K196"""
+    """Weak and strong etags compare weakly (K196)."""
     ctx = fresh_context({"If-None-Match": 'W/"a"'})
     ctx.set("ETag", '"a"')
     assert ctx.fresh is True
 
 
 def test_star_matches_any_etag() -> None:
-    """K196"""
+    """Star matches any etag (K196)."""
     ctx = fresh_context({"If-None-Match": "*"})
     ctx.set("ETag", '"anything"')
     assert ctx.fresh is True
 
 
 async def test_conditional_get_gives_304(client: ClientFor) -> None:
-    """K196"""
+    """Conditional get gives 304 (K196)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 200

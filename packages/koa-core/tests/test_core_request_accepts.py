@@ -26,18 +26,18 @@ def test_replacing_the_headers_changes_negotiation() -> None:
 
 
 def test_accepts_without_arguments_lists_types_by_quality() -> None:
-    """K147"""
+    """Accepts without arguments lists types by quality (K147)."""
     ctx = create_context(headers={"Accept": MIXED})
     assert ctx.accepts() == ["text/html", "text/plain", "image/jpeg", "application/*"]
 
 
 def test_accepts_is_false_when_nothing_matches() -> None:
-    """K147"""
+    """Accepts is false when nothing matches (K147)."""
     assert create_context(headers={"Accept": MIXED}).accepts("image/png", "image/tiff") is False
 
 
 def test_accepts_without_header_takes_the_first_offer() -> None:
-    """K148"""
+    """Accepts without header takes the first offer (K148)."""
     ctx = create_context()
     assert ctx.accepts("text/html", "text/plain", "image/jpeg", "application/*") == "text/html"
 
@@ -55,12 +55,12 @@ def test_accepts_without_header_takes_the_first_offer() -> None:
     ],
 )
 def test_accepts_answers_in_the_callers_spelling(offer: str, expected: str | bool) -> None:
-    """K149"""
+    """Accepts answers in the callers spelling (K149)."""
     assert create_context(headers={"Accept": "text/plain, text/html"}).accepts(offer) == expected
 
 
 def test_accepts_a_list_or_several_arguments() -> None:
-    """K149"""
+    """Accepts a list or several arguments (K149)."""
     ctx = create_context(headers={"Accept": "text/plain, text/html"})
     assert ctx.accepts(["png", "text", "html"]) == "text"
     assert ctx.accepts(["png", "html"]) == "html"
@@ -70,7 +70,7 @@ def test_accepts_a_list_or_several_arguments() -> None:
 
 @pytest.mark.parametrize("offer", ["text/html", "text/plain", "image/png"])
 def test_accepts_with_a_catch_all(offer: str) -> None:
-    """K150"""
+    """Accepts with a catch all (K150)."""
     assert create_context(headers={"Accept": "application/json, */*"}).accepts(offer) == offer
 
 
@@ -84,13 +84,13 @@ def test_accepts_with_a_catch_all(offer: str) -> None:
     ],
 )
 def test_accepts_with_a_type_wildcard(offer: str, expected: str | bool) -> None:
-    """K151"""
+    """Accepts with a type wildcard (K151)."""
     ctx = create_context(headers={"Accept": "application/json, text/*"})
     assert ctx.accepts(offer) == expected
 
 
 def test_accepts_charsets() -> None:
-    """K152"""
+    """Accepts charsets (K152)."""
     ctx = create_context(headers={"Accept-Charset": "utf-8, iso-8859-1;q=0.2, utf-7;q=0.5"})
     assert ctx.accepts_charsets() == ["utf-8", "utf-7", "iso-8859-1"]
     assert ctx.accepts_charsets("utf-7", "utf-8") == "utf-8"
@@ -99,14 +99,14 @@ def test_accepts_charsets() -> None:
 
 
 def test_accepts_charsets_without_header() -> None:
-    """K152"""
+    """Accepts charsets without header (K152)."""
     ctx = create_context()
     assert ctx.accepts_charsets("utf-7", "utf-8") == "utf-7"
     assert ctx.accepts_charsets() == ["*"]
 
 
 def test_accepts_encodings() -> None:
-    """K153"""
+    """Accepts encodings (K153)."""
     ctx = create_context(headers={"Accept-Encoding": "gzip, compress;q=0.2"})
     assert ctx.accepts_encodings() == ["gzip", "compress", "identity"]
     assert ctx.accepts_encodings("gzip", "compress") == "gzip"
@@ -115,7 +115,7 @@ def test_accepts_encodings() -> None:
 
 
 def test_accepts_encodings_without_header_is_identity() -> None:
-    """K153"""
+    """Accepts encodings without header is identity (K153)."""
     ctx = create_context()
     assert ctx.accepts_encodings() == ["identity"]
     assert ctx.accepts_encodings("gzip", "deflate", "identity") == "identity"
@@ -158,7 +158,7 @@ def test_any_coding_refused_refuses_identity() -> None:
 
 
 def test_accepts_languages() -> None:
-    """K154"""
+    """Accepts languages (K154)."""
     ctx = create_context(headers={"Accept-Language": "en;q=0.8, es, pt"})
     assert ctx.accepts_languages() == ["es", "pt", "en"]
     assert ctx.accepts_languages("es", "en") == "es"
@@ -167,7 +167,7 @@ def test_accepts_languages() -> None:
 
 
 def test_accepts_languages_without_header() -> None:
-    """K154"""
+    """Accepts languages without header (K154)."""
     ctx = create_context()
     assert ctx.accepts_languages("es", "en") == "es"
     assert ctx.accepts_languages() == ["*"]

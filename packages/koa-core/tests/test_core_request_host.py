@@ -38,23 +38,23 @@ def context_from(
 
 
 def test_host_includes_the_port() -> None:
-    """K159"""
+    """Host includes the port (K159)."""
     assert create_context(headers={"Host": "foo.com:3000"}).host == "foo.com:3000"
 
 
 def test_host_is_empty_without_a_host_header() -> None:
-    """K159"""
+    """Host is empty without a host header (K159)."""
     assert create_context().host == ""
 
 
 def test_forwarded_host_is_ignored_without_proxy() -> None:
-    """K161"""
+    """Forwarded host is ignored without proxy (K161)."""
     ctx = create_context(headers={"Host": "foo.com", "X-Forwarded-Host": "bar.com"})
     assert ctx.host == "foo.com"
 
 
 def test_forwarded_host_first_value_is_used_with_proxy() -> None:
-    """K161"""
+    """Forwarded host first value is used with proxy (K161)."""
     ctx = create_context(
         headers={"Host": "foo.com", "X-Forwarded-Host": "bar.com, baz.com"}, app=Koa(proxy=True)
     )
@@ -71,13 +71,13 @@ def test_forwarded_host_first_value_is_used_with_proxy() -> None:
     ],
 )
 def test_host_drops_userinfo(header: str, host: str, hostname: str) -> None:
-    """K162, K164"""
+    """Host drops userinfo (K162, K164)."""
     ctx = create_context(headers={"Host": header})
     assert (ctx.host, ctx.hostname) == (host, hostname)
 
 
 def test_forwarded_host_drops_userinfo_with_proxy() -> None:
-    """K162, K164"""
+    """Forwarded host drops userinfo with proxy (K162, K164)."""
     ctx = create_context(
         headers={"Host": "foo.com", "X-Forwarded-Host": "evil.com:fake@legitimate.com"},
         app=Koa(proxy=True),
@@ -108,12 +108,12 @@ def test_hostname_drops_the_port_and_normalises_ipv6(header: str, hostname: str)
 
 
 def test_hostname_is_empty_without_host() -> None:
-    """K163"""
+    """Hostname is empty without host (K163)."""
     assert create_context().hostname == ""
 
 
 def test_hostname_follows_the_proxy_setting() -> None:
-    """K164"""
+    """Hostname follows the proxy setting (K164)."""
     headers = {"Host": "foo.com", "X-Forwarded-Host": "bar.com, baz.com"}
     assert create_context(headers=headers).hostname == "foo.com"
     assert create_context(headers=headers, app=Koa(proxy=True)).hostname == "bar.com"
@@ -123,13 +123,13 @@ def test_hostname_follows_the_proxy_setting() -> None:
 
 
 def test_protocol_is_https_over_tls() -> None:
-    """K184, K189"""
+    """Protocol is https over tls (K184, K189)."""
     ctx = create_context(sslcontext=ssl.create_default_context())
     assert (ctx.protocol, ctx.secure) == ("https", True)
 
 
 def test_protocol_is_http_over_plain_connections() -> None:
-    """K184"""
+    """Protocol is http over plain connections (K184)."""
     ctx = create_context()
     assert (ctx.protocol, ctx.secure) == ("http", False)
 
@@ -154,7 +154,7 @@ def test_forwarded_proto_counts_only_with_proxy(proxy: bool, header: str, expect
 
 
 def test_ip_is_the_first_forwarded_address_with_proxy() -> None:
-    """K169"""
+    """Ip is the first forwarded address with proxy (K169)."""
     ctx = context_from("127.0.0.2", {"X-Forwarded-For": "127.0.0.1"}, Koa(proxy=True))
     assert ctx.ip == "127.0.0.1"
 
@@ -167,17 +167,17 @@ def test_empty_first_forwarded_address_falls_back_to_the_peer() -> None:
 
 
 def test_ip_is_the_peer_address_without_forwarded_for() -> None:
-    """K169"""
+    """Ip is the peer address without forwarded for (K169)."""
     assert context_from("127.0.0.2", app=Koa(proxy=True)).ip == "127.0.0.2"
 
 
 def test_ip_is_empty_without_a_peer_address() -> None:
-    """K169"""
+    """Ip is empty without a peer address (K169)."""
     assert context_from(None).ip == ""
 
 
 def test_ip_is_computed_once_and_assignable() -> None:
-    """K170"""
+    """Ip is computed once and assignable (K170)."""
     ctx = context_from("127.0.0.2", app=Koa(proxy=True))
     assert ctx.ip == "127.0.0.2"
     ctx.request.headers = {"X-Forwarded-For": "10.0.0.1"}
@@ -190,14 +190,14 @@ def test_ip_is_computed_once_and_assignable() -> None:
 
 @pytest.mark.parametrize(("proxy", "expected"), [(False, []), (True, ["127.0.0.1", "127.0.0.2"])])
 def test_ips_need_proxy(proxy: bool, expected: list[str]) -> None:
-    """K171"""
+    """Ips need proxy (K171)."""
     ctx = create_context(headers={"X-Forwarded-For": "127.0.0.1,127.0.0.2"}, app=Koa(proxy=proxy))
     assert ctx.ips == expected
 
 
 @pytest.mark.parametrize(("proxy", "expected"), [(False, []), (True, ["127.0.0.1", "127.0.0.2"])])
 def test_ips_read_the_configured_header(proxy: bool, expected: list[str]) -> None:
-    """K172"""
+    """Ips read the configured header (K172)."""
     app = Koa(proxy=proxy, proxy_ip_header="x-client-ip")
     ctx = create_context(headers={"X-Client-IP": "127.0.0.1,127.0.0.2"}, app=app)
     assert ctx.ips == expected
@@ -205,14 +205,14 @@ def test_ips_read_the_configured_header(proxy: bool, expected: list[str]) -> Non
 
 @pytest.mark.parametrize(("proxy", "expected"), [(False, []), (True, ["127.0.0.2"])])
 def test_ips_keep_the_last_max_ips_count(proxy: bool, expected: list[str]) -> None:
-    """K173"""
+    """Ips keep the last max ips count (K173)."""
     app = Koa(proxy=proxy, max_ips_count=1)
     ctx = create_context(headers={"X-Forwarded-For": "127.0.0.1,127.0.0.2"}, app=app)
     assert ctx.ips == expected
 
 
 def test_proxy_settings_together() -> None:
-    """K174"""
+    """Proxy settings together (K174)."""
     app = Koa(proxy=True, max_ips_count=2)
     ctx = create_context(
         headers={
@@ -228,7 +228,7 @@ def test_proxy_settings_together() -> None:
 
 
 def test_ip_from_a_custom_proxy_header() -> None:
-    """K174"""
+    """Ip from a custom proxy header (K174)."""
     app = Koa(proxy=True, proxy_ip_header="X-Real-IP")
     ctx = context_from("127.0.0.9", {"X-Real-IP": "9.9.9.9", "X-Forwarded-For": "6.6.6.6"}, app)
     assert ctx.ip == "9.9.9.9"
@@ -249,7 +249,7 @@ def test_ip_from_a_custom_proxy_header() -> None:
     ],
 )
 def test_subdomains(offset: int, host: str, expected: list[str]) -> None:
-    """K191"""
+    """Subdomains (K191)."""
     headers = {"Host": host} if host else {}
     ctx = create_context(headers=headers, app=Koa(subdomain_offset=offset))
     assert ctx.subdomains == expected
@@ -259,7 +259,7 @@ def test_subdomains(offset: int, host: str, expected: list[str]) -> None:
 
 
 async def test_request_location_through_http(client: ClientFor) -> None:
-    """K194"""
+    """Request location through http (K194)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = {

@@ -47,7 +47,7 @@ def test_stringify(query: dict[str, Any], expected: str) -> None:
     ],
 )
 def test_parse(text: str, expected: dict[str, Any]) -> None:
-    """K144"""
+    """Parse (K144)."""
     assert parse_query(text) == expected
 
 
@@ -72,7 +72,7 @@ async def test_query_is_flat_and_keeps_special_keys(client: ClientFor) -> None:
 
 
 async def test_query_assignment_rewrites_the_url(client: ClientFor) -> None:
-    """K146"""
+    """Query assignment rewrites the url (K146)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.query = {"a": [1, 2], "b": {"c": 1}, "d": "x y"}
@@ -85,7 +85,7 @@ async def test_query_assignment_rewrites_the_url(client: ClientFor) -> None:
 
 
 def test_query_of_a_bare_path_is_empty() -> None:
-    """K185"""
+    """Query of a bare path is empty (K185)."""
     assert create_context(url="/").query == {}
 
 
@@ -98,12 +98,12 @@ def test_query_mutations_persist() -> None:
 
 
 def test_query_values_are_strings() -> None:
-    """K185"""
+    """Query values are strings (K185)."""
     assert create_context(url="/?page=2").query == {"page": "2"}
 
 
 def test_query_assignment_sets_url_querystring_and_search() -> None:
-    """K186"""
+    """Query assignment sets url querystring and search (K186)."""
     ctx = create_context(url="/store/shoes")
     ctx.query = {"page": 2, "color": "blue"}
     assert ctx.url == "/store/shoes?page=2&color=blue"
@@ -113,14 +113,14 @@ def test_query_assignment_sets_url_querystring_and_search() -> None:
 
 
 def test_querystring_is_the_raw_query() -> None:
-    """K187"""
+    """Querystring is the raw query (K187)."""
     ctx = create_context(url="/store/shoes?page=2&color=blue")
     assert ctx.querystring == "page=2&color=blue"
     assert create_context(url="/store/shoes").querystring == ""
 
 
 def test_querystring_assignment_updates_url_and_query() -> None:
-    """K187"""
+    """Querystring assignment updates url and query (K187)."""
     ctx = create_context(url="/store/shoes")
     ctx.querystring = "page=2&color=blue"
     assert ctx.url == "/store/shoes?page=2&color=blue"
@@ -130,7 +130,7 @@ def test_querystring_assignment_updates_url_and_query() -> None:
 
 
 def test_querystring_assignment_of_the_same_value_keeps_the_url() -> None:
-    """K187"""
+    """Querystring assignment of the same value keeps the url (K187)."""
     ctx = create_context(url="/store/shoes?page=2&color=blue")
     ctx.querystring = "page=2&color=blue"
     assert ctx.url == "/store/shoes?page=2&color=blue"
@@ -138,7 +138,7 @@ def test_querystring_assignment_of_the_same_value_keeps_the_url() -> None:
 
 @pytest.mark.parametrize("value", ["?page=2&color=blue", "page=2&color=blue"])
 def test_search_assignment(value: str) -> None:
-    """K188"""
+    """Search assignment (K188)."""
     ctx = create_context(url="/store/shoes")
     ctx.search = value
     assert ctx.url == "/store/shoes?page=2&color=blue"
@@ -149,7 +149,7 @@ def test_search_assignment(value: str) -> None:
 
 
 def test_search_is_empty_without_a_query() -> None:
-    """K188"""
+    """Search is empty without a query (K188)."""
     assert create_context(url="/store/shoes").search == ""
 
 

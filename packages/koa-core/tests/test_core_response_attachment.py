@@ -28,24 +28,24 @@ def test_attachment_keeps_a_type_already_set(filename: str) -> None:
 
 
 def test_attachment_sets_the_type_from_the_extension() -> None:
-    """K202"""
+    """Attachment sets the type from the extension (K202)."""
     ctx = create_context()
     ctx.attachment("document.pdf")
     assert ctx.type == "application/pdf"
 
 
 def test_attachment_uses_the_basename() -> None:
-    """K203"""
+    """Attachment uses the basename (K203)."""
     assert disposition("path/to/tobi.png") == 'attachment; filename="tobi.png"'
 
 
 def test_attachment_without_name() -> None:
-    """K203"""
+    """Attachment without name (K203)."""
     assert disposition() == "attachment"
 
 
 def test_attachment_with_non_ascii_name() -> None:
-    """K204"""
+    """Attachment with non ascii name (K204)."""
     assert disposition("path/to/include-no-ascii-char-中文名-ok.png") == (
         'attachment; filename="include-no-ascii-char-???-ok.png"; '
         "filename*=UTF-8''include-no-ascii-char-%E4%B8%AD%E6%96%87%E5%90%8D-ok.png"
@@ -53,7 +53,7 @@ def test_attachment_with_non_ascii_name() -> None:
 
 
 async def test_attachment_with_a_json_body(client: ClientFor) -> None:
-    """K205"""
+    """Attachment with a json body (K205)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.attachment("path/to/include-no-ascii-char-中文名-ok.json")
@@ -71,13 +71,13 @@ async def test_attachment_with_a_json_body(client: ClientFor) -> None:
 
 
 def test_fallback_must_be_a_string_or_bool() -> None:
-    """K206"""
+    """Fallback must be a string or bool (K206)."""
     with pytest.raises(TypeError, match="fallback must be a string or boolean"):
         disposition("plans.pdf", fallback=42)
 
 
 def test_fallback_question_marks() -> None:
-    """K207"""
+    """Fallback question marks (K207)."""
     assert disposition("€ rates.pdf") == (
         "attachment; filename=\"? rates.pdf\"; filename*=UTF-8''%E2%82%AC%20rates.pdf"
     )
@@ -106,7 +106,7 @@ def test_fallback_true() -> None:
 
 
 def test_fallback_string_must_be_latin1() -> None:
-    """K210"""
+    """Fallback string must be latin1 (K210)."""
     with pytest.raises(TypeError, match="fallback must be ISO-8859-1 string"):
         disposition("€ rates.pdf", fallback="€ rates.pdf")
 
@@ -166,13 +166,13 @@ async def test_latin1_file_name_arrives_intact_on_the_wire(client: ClientFor) ->
     ],
 )
 def test_fallback_string(filename: str | None, fallback: str, expected: str) -> None:
-    """K210"""
+    """Fallback string (K210)."""
     assert disposition(filename, fallback=fallback) == expected
 
 
 @pytest.mark.parametrize("bad", [42, "invlaid;type", "inline\n"])
 def test_invalid_disposition_type(bad: object) -> None:
-    """K211"""
+    """Invalid disposition type (K211)."""
     with pytest.raises(TypeError, match="invalid type"):
         disposition(type=bad)
 
@@ -187,7 +187,7 @@ def test_invalid_disposition_type(bad: object) -> None:
     ],
 )
 def test_disposition_type(filename: str | None, type: str, expected: str) -> None:
-    """K211"""
+    """Disposition type (K211)."""
     assert disposition(filename, type=type) == expected
 
 
@@ -201,7 +201,7 @@ def test_quotes_and_control_characters_in_names_are_safe() -> None:
 
 
 async def test_attachment_never_overrides_an_explicit_type(client: ClientFor) -> None:
-    """K212"""
+    """Attachment never overrides an explicit type (K212)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.type = "text/plain"

@@ -42,7 +42,7 @@ class Tracked:
 
 
 def test_type_set_before_bytes_is_kept() -> None:
-    """K217"""
+    """Type set before bytes is kept (K217)."""
     ctx = create_context()
     ctx.type = "png"
     ctx.body = b"something"
@@ -50,7 +50,7 @@ def test_type_set_before_bytes_is_kept() -> None:
 
 
 def test_object_body_overrides_an_inferred_html_type() -> None:
-    """K218"""
+    """Object body overrides an inferred html type (K218)."""
     ctx = create_context()
     ctx.body = "<em>hey</em>"
     assert ctx.response.get("Content-Type") == HTML
@@ -59,7 +59,7 @@ def test_object_body_overrides_an_inferred_html_type() -> None:
 
 
 def test_string_length_with_a_type_set() -> None:
-    """K219"""
+    """String length with a type set (K219)."""
     ctx = create_context()
     ctx.type = "html"
     ctx.body = "something"
@@ -67,7 +67,7 @@ def test_string_length_with_a_type_set() -> None:
 
 
 def test_plain_string_is_text() -> None:
-    """K220"""
+    """Plain string is text (K220)."""
     ctx = create_context()
     ctx.body = "Tobi"
     assert ctx.response.get("Content-Type") == TXT
@@ -78,7 +78,7 @@ def test_plain_string_is_text() -> None:
 
 
 def test_string_starting_with_a_tag_is_html() -> None:
-    """K221"""
+    """String starting with a tag is html (K221)."""
     ctx = create_context()
     ctx.body = "<h1>Tobi</h1>"
     assert ctx.response.get("Content-Type") == HTML
@@ -105,7 +105,7 @@ def test_length_is_in_utf8_bytes() -> None:
 
 
 def test_file_stream_is_binary() -> None:
-    """K223"""
+    """File stream is binary (K223)."""
     ctx = create_context()
     ctx.body = io.BytesIO(b"data")
     assert ctx.response.get("Content-Type") == BIN
@@ -130,7 +130,7 @@ def test_stream_like_object_is_binary() -> None:
 
 
 def test_replacing_a_stream_with_a_stream_closes_neither() -> None:
-    """K225"""
+    """Replacing a stream with a stream closes neither (K225)."""
     ctx = create_context()
     streams = [io.BytesIO(b"1"), io.BytesIO(b"2"), io.BytesIO(b"3"), io.BytesIO(b"4")]
     for stream in streams:
@@ -139,7 +139,7 @@ def test_replacing_a_stream_with_a_stream_closes_neither() -> None:
 
 
 async def test_replacing_an_async_stream_with_another_closes_neither() -> None:
-    """K225"""
+    """Replacing an async stream with another closes neither (K225)."""
     ctx = create_context()
     first, second = Tracked(b"1"), Tracked(b"2")
     ctx.body = first
@@ -149,7 +149,7 @@ async def test_replacing_an_async_stream_with_another_closes_neither() -> None:
 
 
 def test_replacing_a_stream_with_none_closes_it() -> None:
-    """K226"""
+    """Replacing a stream with none closes it (K226)."""
     ctx = create_context()
     stream = io.BytesIO(b"x")
     ctx.body = stream
@@ -158,7 +158,7 @@ def test_replacing_a_stream_with_none_closes_it() -> None:
 
 
 def test_replacing_a_stream_with_a_value_closes_it() -> None:
-    """K226"""
+    """Replacing a stream with a value closes it (K226)."""
     for value in ("hello", b"hello", {"foo": "bar"}):
         ctx = create_context()
         stream = io.BytesIO(b"x")
@@ -199,7 +199,7 @@ async def test_wrapping_a_stream_keeps_the_source_open(client: ClientFor) -> Non
 
 
 def test_bytes_are_binary_with_length() -> None:
-    """K229"""
+    """Bytes are binary with length (K229)."""
     ctx = create_context()
     ctx.body = b"hey"
     assert ctx.response.get("Content-Type") == BIN
@@ -209,14 +209,14 @@ def test_bytes_are_binary_with_length() -> None:
 
 
 def test_object_is_json() -> None:
-    """K230"""
+    """Object is json (K230)."""
     ctx = create_context()
     ctx.body = {"foo": "bar"}
     assert ctx.response.get("Content-Type") == JSON
 
 
 def test_async_generator_is_binary() -> None:
-    """K231"""
+    """Async generator is binary (K231)."""
 
     async def gen() -> AsyncIterator[bytes]:
         yield b""
@@ -229,7 +229,7 @@ def test_async_generator_is_binary() -> None:
 
 
 def test_blob_like_bytes_have_a_length() -> None:
-    """K232"""
+    """Blob like bytes have a length (K232)."""
     ctx = create_context()
     ctx.body = bytearray([1, 2, 3])
     assert ctx.response.get("Content-Type") == BIN
@@ -237,7 +237,7 @@ def test_blob_like_bytes_have_a_length() -> None:
 
 
 def test_aiohttp_response_body_brings_its_status_and_headers() -> None:
-    """K233"""
+    """Aiohttp response body brings its status and headers (K233)."""
     ctx = create_context()
     ctx.body = web.Response(status=201)
     assert ctx.status == 201
@@ -254,7 +254,7 @@ def test_aiohttp_response_body_brings_its_status_and_headers() -> None:
 
 
 def test_length_from_the_header() -> None:
-    """K246"""
+    """Length from the header (K246)."""
     ctx = create_context()
     ctx.set("Content-Length", "1024")
     assert ctx.length == 1024
@@ -263,7 +263,7 @@ def test_length_from_the_header() -> None:
 
 
 def test_length_derived_from_the_body() -> None:
-    """K246"""
+    """Length derived from the body (K246)."""
     assert create_context().length is None
     ctx = create_context()
     ctx.body = "foo"
@@ -277,7 +277,7 @@ def test_length_derived_from_the_body() -> None:
 
 
 def test_length_of_streams_and_empty_bodies_is_none() -> None:
-    """K246"""
+    """Length of streams and empty bodies is none (K246)."""
     ctx = create_context()
     ctx.body = io.BytesIO(b"x")
     assert ctx.length is None
@@ -287,7 +287,7 @@ def test_length_of_streams_and_empty_bodies_is_none() -> None:
 
 
 def test_length_of_json_null() -> None:
-    """K246"""
+    """Length of json null (K246)."""
     ctx = create_context()
     ctx.type = "json"
     ctx.body = None

@@ -20,7 +20,7 @@ def app_with(mw: Middleware) -> Koa:
 
 
 async def test_body_after_flushed_headers_is_sent(client: ClientFor) -> None:
-    """K235"""
+    """Body after flushed headers is sent (K235)."""
     sent: list[bool] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -35,7 +35,7 @@ async def test_body_after_flushed_headers_is_sent(client: ClientFor) -> None:
 
 
 async def test_raw_header_survives_a_later_body(client: ClientFor) -> None:
-    """K236"""
+    """Raw header survives a later body (K236)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 200 if ctx.path == "/200" else 401
@@ -53,7 +53,7 @@ async def test_raw_header_survives_a_later_body(client: ClientFor) -> None:
 
 
 async def test_header_changes_after_flush_are_ignored(client: ClientFor) -> None:
-    """K237"""
+    """Header changes after flush are ignored (K237)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.status = 401
@@ -73,7 +73,7 @@ async def test_header_changes_after_flush_are_ignored(client: ClientFor) -> None
 
 
 async def test_flush_headers_twice_is_harmless(client: ClientFor) -> None:
-    """K235"""
+    """Flush headers twice is harmless (K235)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "once"
@@ -85,7 +85,7 @@ async def test_flush_headers_twice_is_harmless(client: ClientFor) -> None:
 
 
 async def test_head_after_flushed_headers_has_no_body(client: ClientFor) -> None:
-    """K235 (HEAD)"""
+    """Head after flushed headers has no body (K235 (HEAD))."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.body = "Body"
@@ -96,7 +96,7 @@ async def test_head_after_flushed_headers_has_no_body(client: ClientFor) -> None
 
 
 async def test_pipelined_requests_are_both_writable(serve: Serve) -> None:
-    """K268"""
+    """Pipelined requests are both writable (K268)."""
     seen: list[bool] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -120,7 +120,7 @@ async def test_pipelined_requests_are_both_writable(serve: Serve) -> None:
 
 
 async def test_not_writable_once_the_client_left(serve: Serve) -> None:
-    """K269"""
+    """Not writable once the client left (K269)."""
     seen: list[bool] = []
     done = asyncio.Event()
 
@@ -146,7 +146,7 @@ async def test_not_writable_once_the_client_left(serve: Serve) -> None:
 
 
 async def test_not_writable_after_the_raw_response_ended(client: ClientFor) -> None:
-    """K269"""
+    """Not writable after the raw response ended (K269)."""
     seen: list[bool] = []
 
     async def mw(ctx: Context, next: Next) -> None:

@@ -25,7 +25,7 @@ def app_with(mw: Middleware) -> Koa:
 
 
 def test_append_makes_a_list() -> None:
-    """K197"""
+    """Append makes a list (K197)."""
     ctx = create_context()
     ctx.append("x-foo", "bar1")
     ctx.append("x-foo", "bar2")
@@ -33,7 +33,7 @@ def test_append_makes_a_list() -> None:
 
 
 def test_append_accepts_lists() -> None:
-    """K198"""
+    """Append accepts lists (K198)."""
     ctx = create_context()
     ctx.append("Set-Cookie", ["foo=bar", "fizz=buzz"])
     ctx.append("Set-Cookie", "hi=again")
@@ -41,7 +41,7 @@ def test_append_accepts_lists() -> None:
 
 
 def test_set_after_append_replaces() -> None:
-    """K199"""
+    """Set after append replaces (K199)."""
     ctx = create_context()
     ctx.append("Link", "<http://localhost/>")
     ctx.append("Link", "<http://localhost:80/>")
@@ -50,7 +50,7 @@ def test_set_after_append_replaces() -> None:
 
 
 def test_append_after_set_extends() -> None:
-    """K200"""
+    """Append after set extends (K200)."""
     ctx = create_context()
     ctx.set("Link", "<http://localhost/>")
     ctx.append("Link", "<http://localhost:80/>")
@@ -73,7 +73,7 @@ async def test_appended_values_are_separate_header_lines(client: ClientFor) -> N
 
 
 def test_get_is_case_insensitive_and_keeps_value_types() -> None:
-    """K240"""
+    """Get is case insensitive and keeps value types (K240)."""
     ctx = create_context()
     when = datetime(2020, 1, 1, tzinfo=UTC)
     ctx.set("X-Foo", "bar")
@@ -90,7 +90,7 @@ def test_get_is_case_insensitive_and_keeps_value_types() -> None:
 
 
 def test_has_is_case_insensitive_and_true_for_empty_values() -> None:
-    """K241"""
+    """Has is case insensitive and true for empty values (K241)."""
     ctx = create_context()
     ctx.set("X-Foo", "")
     assert ctx.response.has("x-Foo") is True
@@ -100,7 +100,7 @@ def test_has_is_case_insensitive_and_true_for_empty_values() -> None:
 
 
 def test_headers_are_lower_cased_with_value_types() -> None:
-    """K242"""
+    """Headers are lower cased with value types (K242)."""
     ctx = create_context()
     ctx.set("X-Foo", "bar")
     ctx.set("X-Number", 200)
@@ -109,7 +109,7 @@ def test_headers_are_lower_cased_with_value_types() -> None:
 
 
 async def test_headers_through_http(client: ClientFor) -> None:
-    """K242"""
+    """Headers through http (K242)."""
     seen: list[object] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -137,7 +137,7 @@ async def test_number_values_are_sent_as_text(client: ClientFor) -> None:
 
 
 def test_remove_deletes_a_header() -> None:
-    """K259"""
+    """Remove deletes a header (K259)."""
     ctx = create_context()
     ctx.set("x-foo", "bar")
     ctx.remove("x-foo")
@@ -145,7 +145,7 @@ def test_remove_deletes_a_header() -> None:
 
 
 def test_set_values() -> None:
-    """K260"""
+    """Set values (K260)."""
     ctx = create_context()
     ctx.set("x-foo", "bar")
     assert ctx.response.get("x-foo") == "bar"
@@ -158,14 +158,14 @@ def test_set_values() -> None:
 
 
 def test_set_a_mapping() -> None:
-    """K260"""
+    """Set a mapping (K260)."""
     ctx = create_context()
     ctx.set({"foo": "1", "bar": "2"})
     assert (ctx.response.get("foo"), ctx.response.get("bar")) == ("1", "2")
 
 
 def test_set_with_an_empty_name_is_ignored() -> None:
-    """K260"""
+    """Set with an empty name is ignored (K260)."""
     ctx = create_context()
     ctx.set("", "x")
     assert ctx.response.headers == {}
@@ -182,7 +182,7 @@ def test_single_item_list_for_content_type_is_unwrapped() -> None:
 
 @pytest.mark.parametrize("value", ["a\r\nX-B: b", "a\nb", "a\rb", "a\x00b", ["ok", "a\nb"]])
 def test_set_refuses_control_characters(value: str | list[str]) -> None:
-    """K261"""
+    """Set refuses control characters (K261)."""
     ctx = create_context()
     with pytest.raises(ValueError, match="Invalid character"):
         ctx.set("X-A", value)
@@ -202,7 +202,7 @@ def test_set_refuses_invalid_names(name: str) -> None:
 
 
 def test_append_refuses_control_characters() -> None:
-    """K261"""
+    """Append refuses control characters (K261)."""
     ctx = create_context()
     ctx.set("X-A", "fine")
     with pytest.raises(ValueError, match="Invalid character"):
@@ -232,7 +232,7 @@ async def test_header_injection_is_a_500_without_the_injected_header(
 
 
 async def test_response_socket_is_the_transport(client: ClientFor) -> None:
-    """K262"""
+    """Response socket is the transport (K262)."""
     same: list[bool] = []
 
     async def mw(ctx: Context, next: Next) -> None:
@@ -247,7 +247,7 @@ async def test_response_socket_is_the_transport(client: ClientFor) -> None:
 
 
 def test_vary_appends_once_per_field() -> None:
-    """K267"""
+    """Vary appends once per field (K267)."""
     ctx = create_context()
     ctx.vary("Accept")
     assert ctx.response.get("Vary") == "Accept"
@@ -259,7 +259,7 @@ def test_vary_appends_once_per_field() -> None:
 
 
 def test_vary_accepts_a_list() -> None:
-    """K267"""
+    """Vary accepts a list (K267)."""
     ctx = create_context()
     ctx.vary("Accept")
     ctx.vary(["Accept-Encoding", "accept"])

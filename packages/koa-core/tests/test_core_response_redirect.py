@@ -32,7 +32,7 @@ def redirected(url: str, headers: dict[str, str] | None = None) -> Context:
 
 
 def test_redirect_to_an_origin_adds_the_slash() -> None:
-    """K248"""
+    """Redirect to an origin adds the slash (K248)."""
     ctx = redirected("http://google.com")
     assert ctx.response.get("Location") == "http://google.com/"
     assert ctx.status == 302
@@ -58,7 +58,7 @@ def test_redirect_to_an_international_host_uses_punycode() -> None:
 
 
 async def test_redirect_percent_encodes_non_ascii(client: ClientFor) -> None:
-    """K250"""
+    """Redirect percent encodes non ascii (K250)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.redirect("http://google.com/😓")
@@ -95,7 +95,7 @@ async def test_redirect_body_keeps_a_relative_url_as_given(client: ClientFor) ->
 
 
 def test_redirect_body_for_html_clients_is_escaped() -> None:
-    """K251"""
+    """Redirect body for html clients is escaped (K251)."""
     ctx = redirected("http://google.com/", {"Accept": "text/html"})
     assert ctx.response.get("Content-Type") == HTML
     assert ctx.body == "Redirecting to http://google.com/."
@@ -104,14 +104,14 @@ def test_redirect_body_for_html_clients_is_escaped() -> None:
 
 
 def test_redirect_body_for_text_clients() -> None:
-    """K252"""
+    """Redirect body for text clients (K252)."""
     ctx = redirected("http://google.com", {"Accept": "text/plain"})
     assert ctx.body == "Redirecting to http://google.com/."
     assert ctx.response.get("Content-Type") == TXT
 
 
 def test_redirect_keeps_a_redirect_status() -> None:
-    """K253"""
+    """Redirect keeps a redirect status (K253)."""
     ctx = create_context()
     ctx.status = 301
     ctx.redirect("/x")
@@ -119,7 +119,7 @@ def test_redirect_keeps_a_redirect_status() -> None:
 
 
 def test_redirect_replaces_304() -> None:
-    """K253"""
+    """Redirect replaces 304 (K253)."""
     ctx = create_context()
     ctx.status = 304
     ctx.redirect("/x")
@@ -127,7 +127,7 @@ def test_redirect_replaces_304() -> None:
 
 
 def test_redirect_replaces_an_object_body() -> None:
-    """K254"""
+    """Redirect replaces an object body (K254)."""
     ctx = create_context(headers={"Accept": "text/plain"})
     ctx.body = {}
     ctx.redirect("http://google.com")
@@ -137,7 +137,7 @@ def test_redirect_replaces_an_object_body() -> None:
 
 
 async def test_redirect_without_accept_is_html(client: ClientFor) -> None:
-    """K255"""
+    """Redirect without accept is html (K255)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.redirect("/login")
@@ -151,7 +151,7 @@ async def test_redirect_without_accept_is_html(client: ClientFor) -> None:
 
 
 async def test_redirect_for_json_clients_is_text(client: ClientFor) -> None:
-    """K256"""
+    """Redirect for json clients is text (K256)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.redirect("/lo gin?x=<a>")
@@ -175,7 +175,7 @@ async def test_redirect_cannot_inject_headers(client: ClientFor) -> None:
 
 
 def test_redirect_keeps_existing_escapes() -> None:
-    """K257"""
+    """Redirect keeps existing escapes (K257)."""
     assert redirected("/a%20b/%E2%82%AC").response.get("Location") == "/a%20b/%E2%82%AC"
 
 
@@ -204,12 +204,12 @@ def went_back(headers: dict[str, str], alt: str | None = None) -> object:
     ],
 )
 def test_back_goes_to_a_same_host_referrer(header: str, referrer: str, expected: str) -> None:
-    """K213"""
+    """Back goes to a same host referrer (K213)."""
     assert went_back({header: referrer}) == expected
 
 
 def test_back_without_referrer_uses_the_fallback() -> None:
-    """K214"""
+    """Back without referrer uses the fallback (K214)."""
     assert went_back({}, "/index.html") == "/index.html"
     assert went_back({}) == "/"
 
@@ -254,7 +254,7 @@ def test_redirect_back_is_back() -> None:
 async def test_back_through_http_with_a_foreign_referer(
     client: ClientFor, referer: str, location: str
 ) -> None:
-    """K216"""
+    """Back through http with a foreign referer (K216)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.back("/home")
@@ -267,7 +267,7 @@ async def test_back_through_http_with_a_foreign_referer(
 
 
 async def test_back_through_http_with_a_same_host_referer(client: ClientFor) -> None:
-    """K216"""
+    """Back through http with a same host referer (K216)."""
 
     async def mw(ctx: Context, next: Next) -> None:
         ctx.back("/home")

@@ -22,12 +22,12 @@ JSON = "application/json; charset=utf-8"
 
 
 def test_status_is_404_until_set() -> None:
-    """K263"""
+    """Status is 404 until set (K263)."""
     assert create_context().status == 404
 
 
 def test_status_can_be_set() -> None:
-    """K263"""
+    """Status can be set (K263)."""
     ctx = create_context()
     ctx.status = 403
     assert ctx.status == 403
@@ -36,20 +36,20 @@ def test_status_can_be_set() -> None:
 
 @pytest.mark.parametrize("code", [99, 1000, 0, -1])
 def test_status_out_of_range_raises(code: int) -> None:
-    """K263"""
+    """Status out of range raises (K263)."""
     with pytest.raises(ValueError, match=f"invalid status code: {code}"):
         create_context().status = code
 
 
 @pytest.mark.parametrize("code", ["forbidden", "200", 200.0, True, None])
 def test_status_must_be_an_int(code: object) -> None:
-    """K263"""
+    """Status must be an int (K263)."""
     with pytest.raises(TypeError, match="status code must be a number"):
         create_context().status = code  # type: ignore[assignment]
 
 
 def test_custom_status_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """K263"""
+    """Custom status is allowed (K263)."""
     ctx = create_context()
     ctx.status = 700
     assert (ctx.status, ctx.message) == (700, "")
@@ -59,7 +59,7 @@ def test_custom_status_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("status", [204, 205, 304])
 def test_empty_status_strips_body_headers(status: int) -> None:
-    """K264"""
+    """Empty status strips body headers (K264)."""
     ctx = create_context()
     ctx.body = {"foo": "bar"}
     ctx.set("Content-Type", JSON)
@@ -106,14 +106,14 @@ async def test_empty_status_responses_have_no_body_headers(
 
 
 def test_message_defaults_to_the_reason_phrase() -> None:
-    """K247"""
+    """Message defaults to the reason phrase (K247)."""
     ctx = create_context()
     ctx.status = 200
     assert ctx.message == "OK"
 
 
 def test_message_can_be_set() -> None:
-    """K247"""
+    """Message can be set (K247)."""
     ctx = create_context()
     ctx.status = 200
     ctx.message = "ok"
@@ -122,7 +122,7 @@ def test_message_can_be_set() -> None:
 
 
 def test_setting_the_status_resets_the_message() -> None:
-    """K247"""
+    """Setting the status resets the message (K247)."""
     ctx = create_context()
     ctx.message = "custom"
     ctx.status = 201
@@ -157,7 +157,7 @@ def test_message_refuses_line_breaks() -> None:
     ],
 )
 def test_type_setter(value: str, type: str, header: str | None) -> None:
-    """K265, K266"""
+    """Type setter (K265, K266)."""
     ctx = create_context()
     ctx.type = value
     assert ctx.type == type
@@ -166,7 +166,7 @@ def test_type_setter(value: str, type: str, header: str | None) -> None:
 
 
 def test_unknown_type_removes_the_header() -> None:
-    """K265"""
+    """Unknown type removes the header (K265)."""
     ctx = create_context()
     ctx.type = "text/plain"
     ctx.type = "asdf"
@@ -175,7 +175,7 @@ def test_unknown_type_removes_the_header() -> None:
 
 
 def test_type_none_removes_the_header() -> None:
-    """K004"""
+    """Type none removes the header (K004)."""
     ctx = create_context()
     ctx.type = "json"
     ctx.type = None
@@ -183,7 +183,7 @@ def test_type_none_removes_the_header() -> None:
 
 
 def test_type_without_header_is_empty() -> None:
-    """K265"""
+    """Type without header is empty (K265)."""
     assert create_context().type == ""
 
 
@@ -191,7 +191,7 @@ def test_type_without_header_is_empty() -> None:
 
 
 def test_response_is_matches_the_type() -> None:
-    """K244"""
+    """Response is matches the type (K244)."""
     ctx = create_context()
     ctx.type = "text/html; charset=utf-8"
     assert ctx.response.is_("text/*") == "text/html"
@@ -199,7 +199,7 @@ def test_response_is_matches_the_type() -> None:
 
 
 def test_response_is_without_type_is_false() -> None:
-    """K244"""
+    """Response is without type is false (K244)."""
     ctx = create_context()
     assert ctx.response.is_() is False
     assert ctx.response.is_("html") is False
@@ -221,7 +221,7 @@ def test_response_is_without_type_is_false() -> None:
     ],
 )
 def test_response_is_with_png(kinds: tuple[str, ...], expected: str | bool) -> None:
-    """K244"""
+    """Response is with png (K244)."""
     ctx = create_context()
     ctx.type = "image/png"
     assert ctx.response.is_(*kinds) == expected
@@ -229,7 +229,7 @@ def test_response_is_with_png(kinds: tuple[str, ...], expected: str | bool) -> N
 
 
 def test_response_is_urlencoded() -> None:
-    """K244"""
+    """Response is urlencoded (K244)."""
     ctx = create_context()
     ctx.type = "application/x-www-form-urlencoded"
     assert ctx.response.is_("urlencoded") == "urlencoded"
@@ -244,7 +244,7 @@ def test_response_is_urlencoded() -> None:
     ("value", "expected"), [('"asdf"', '"asdf"'), ('W/"asdf"', 'W/"asdf"'), ("asdf", '"asdf"')]
 )
 def test_etag_is_quoted(value: str, expected: str) -> None:
-    """K234"""
+    """Etag is quoted (K234)."""
     ctx = create_context()
     ctx.etag = value
     assert ctx.response.get("ETag") == expected
@@ -252,7 +252,7 @@ def test_etag_is_quoted(value: str, expected: str) -> None:
 
 
 def test_last_modified_from_a_datetime() -> None:
-    """K245"""
+    """Last modified from a datetime (K245)."""
     ctx = create_context()
     now = datetime.now(UTC)
     ctx.last_modified = now
@@ -261,14 +261,14 @@ def test_last_modified_from_a_datetime() -> None:
 
 
 def test_last_modified_from_a_string() -> None:
-    """K245"""
+    """Last modified from a string (K245)."""
     ctx = create_context()
     ctx.last_modified = "Thu, 01 Jan 1970 00:00:00 GMT"
     assert ctx.last_modified == datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def test_last_modified_epoch() -> None:
-    """K245"""
+    """Last modified epoch (K245)."""
     ctx = create_context()
     ctx.last_modified = datetime(1970, 1, 1, tzinfo=UTC)
     assert ctx.response.get("Last-Modified") == "Thu, 01 Jan 1970 00:00:00 GMT"
@@ -282,7 +282,7 @@ def test_naive_last_modified_is_utc() -> None:
 
 
 def test_last_modified_unset_is_none() -> None:
-    """K245"""
+    """Last modified unset is none (K245)."""
     assert create_context().last_modified is None
 
 
@@ -290,7 +290,7 @@ def test_last_modified_unset_is_none() -> None:
 
 
 def test_response_to_json_and_repr() -> None:
-    """K243"""
+    """Response to json and repr (K243)."""
     ctx = create_context()
     ctx.body = "hello"
     expected = {
