@@ -76,6 +76,17 @@ def test_path_reserved_characters_are_rejected_at_registration() -> None:
     assert router.stack == []
 
 
+def test_path_error_is_a_value_error() -> None:
+    """An invalid path is a bad value: ``except ValueError`` catches it."""
+
+    async def handler(ctx: object, next: object) -> None:
+        pass
+
+    with pytest.raises(ValueError, match=r"Unexpected \+ at index 2"):
+        Router().get("/a+b", handler)
+    assert not issubclass(PathError, TypeError)
+
+
 def test_path_param_matches_one_segment() -> None:
     assert groups("/users/:id", "/users/7") == ["7"]
     assert groups("/users/:id", "/users/7/x") is None

@@ -52,8 +52,10 @@ _RESERVED = frozenset("}()[]+?!")
 _ESCAPE_TEXT = re.compile(r"[{}()\[\]+?!:*\\]")
 
 
-class PathError(TypeError):
-    """A route path that is not valid path syntax (raised at registration)."""
+class PathError(ValueError):
+    """A route path that is not valid path syntax (raised at registration):
+    a bad value, so a :class:`ValueError` (path-to-regexp throws a
+    ``TypeError``)."""
 
     def __init__(self, message: str, path: str | None) -> None:
         text = message
