@@ -23,26 +23,30 @@ from ._server import (
     start_server,
 )
 from .asgi import AsgiApp
-from .compose import ensure_async, starter
+from .compose import compose_unwrapped, ensure_async
 from .context import Context
 from .cookies import Keygrip
 from .request import Request
 from .response import Response
 from .types import Middleware, Next
 
-__all__ = ["Koa", "current_context"]
+__all__ = ["ErrorListener", "Hook", "Koa", "current_context"]
 
 #: The context type a middleware is annotated with: Context, or a typing-only
 #: subclass declaring what upstream middleware adds (BodyParserContext...).
 _C = TypeVar("_C", bound=Context)
 
-logger = logging.getLogger("koa")
+_log = logging.getLogger("koa")
 
 _current: contextvars.ContextVar[Context | None] = contextvars.ContextVar(
     "koa_current_context", default=None
 )
 
+#: A listener of ``app.on("error", ...)``: called with the error and the
+#: request's Context (``None`` for an error outside a request).
 ErrorListener = Callable[[BaseException, Context | None], Any]
+#: An ``on_startup`` / ``on_shutdown`` hook: called with the app, awaited
+#: when it returns an awaitable.
 Hook = Callable[["Koa"], Awaitable[None] | None]
 
 
@@ -136,7 +140,7 @@ class Koa:
     def callback(self) -> Callable[[BaseRequest], Awaitable[web.StreamResponse]]:
         """The aiohttp low-level handler for this app, to be served with
         ``aiohttp.web.Server(app.callback(), auto_decompress=False)``."""
-        start = starter(self.middleware)
+        start = compose_unwrapped(self.middleware)
         context_class = self.context
         current = _current
 
@@ -207,7 +211,7 @@ class Koa:
                     self._pending.add(task)
                     task.add_done_callback(self._pending.discard)
             except Exception:
-                logger.exception("a %r listener of the Koa app raised", event)
+                _log.exception("a %r listener of the Koa app raised", event)
         return True
 
     def onerror(self, err: BaseException) -> None:
@@ -217,7 +221,7 @@ class Koa:
             raise TypeError(f"non-error thrown: {err!r}")
         if getattr(err, "status", None) == 404 or getattr(err, "expose", False) or self.silent:
             return
-        logger.error("%s", err, exc_info=err)
+        _log.error("%s", err, exc_info=err)
 
     # -- serving -------------------------------------------------------------
 

@@ -26,8 +26,9 @@ from ._aiohttp import AsgiProtocol, asgi_request
 if TYPE_CHECKING:
     from .application import Koa
 
-__all__ = ["AsgiApp", "asgi"]
+__all__ = ["AsgiApp", "Message", "Receive", "Scope", "Send", "asgi"]
 
+#: ASGI 3's connection scope, its event messages and the receive/send callables.
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from .context import Context
     from .response import Response
 
-__all__ = ["Request", "parse_query", "stringify_query"]
+__all__ = ["QueryValue", "Request", "parse_query", "stringify_query"]
 
+#: A parsed query value: a str, or a list of them for a repeated key.
 QueryValue = str | list[str]
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _UNSET: Any = object()

@@ -43,10 +43,12 @@ if TYPE_CHECKING:
     from .context import Context
     from .request import Request
 
-__all__ = ["HeaderValue", "Response"]
+__all__ = ["BIN", "HTML", "JSON", "TEXT", "HeaderValue", "Response"]
 
 HeaderValue = str | int | float | Sequence[str]
 
+#: The Content-Type given to a str body (``TEXT``, or ``HTML`` when it starts
+#: with ``<``), a dict or list body (``JSON``) and a bytes or stream body (``BIN``).
 TEXT = "text/plain; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"

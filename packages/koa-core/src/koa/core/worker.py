@@ -30,7 +30,7 @@ from .application import Koa
 __all__ = ["GunicornUVLoopWorker", "GunicornWorker"]
 
 
-def limits_from_env() -> dict[str, Any]:
+def _limits_from_env() -> dict[str, Any]:
     """``headers_timeout``, ``request_timeout`` and ``max_connections`` from
     ``KOA_HEADERS_TIMEOUT``, ``KOA_REQUEST_TIMEOUT`` and ``KOA_MAX_CONNECTIONS``."""
     limits: dict[str, Any] = {}
@@ -82,7 +82,7 @@ class GunicornWorker(GunicornWebWorker):  # type: ignore[misc,unused-ignore]
                 app,
                 logger=self.log,
                 keepalive_timeout=self.cfg.keepalive,
-                **limits_from_env(),
+                **_limits_from_env(),
                 access_log=access_log,
                 access_log_format=self._get_valid_log_format(self.cfg.access_log_format),
             ),
