@@ -11,7 +11,6 @@ from multidict import CIMultiDict
 from ._aiohttp import buffered_response
 from ._body import UNSET, close_stream, dump_json, is_stream, iterate_stream
 from .http import client_gone
-from .response import TEXT
 from .statuses import EMPTY_STATUSES, STATUS_CODES
 
 if TYPE_CHECKING:
@@ -78,24 +77,17 @@ async def respond(ctx: Context) -> web.StreamResponse:
         return web.Response(status=status, reason=reason, headers=_headers(ctx))
 
     if ctx.request.method == "HEAD":
-        stored = response._headers
-        if "content-length" not in stored:
-            length = response.length
-            if isinstance(length, int):
-                stored["content-length"] = ("Content-Length", length)
+        response._head_length()
         if body is not UNSET and body is not None and is_stream(body):
             await close_stream(body)
         return web.Response(status=status, reason=reason, headers=_headers(ctx))
 
     if body is UNSET or body is None:
         if response._explicit_null_body:
-            for name in ("content-type", "transfer-encoding"):
-                response._headers.pop(name, None)
-            response._headers["content-length"] = ("Content-Length", 0)
+            response._no_body()
             return web.Response(status=status, reason=reason, headers=_headers(ctx))
         text = (reason or str(status)).encode("utf-8")
-        response._headers["content-type"] = ("Content-Type", TEXT)
-        response._headers["content-length"] = ("Content-Length", len(text))
+        response._default_body(text)
         return web.Response(body=text, status=status, reason=reason, headers=_headers(ctx))
 
     encoded = response.encoded_body()
@@ -108,7 +100,7 @@ async def respond(ctx: Context) -> web.StreamResponse:
         return web.Response(body=encoded, status=status, reason=reason, headers=headers)
 
     stream = web.StreamResponse(status=status, reason=reason, headers=_headers(ctx))
-    response._res = stream
+    response.res = stream
     await _pipe(ctx, stream, body)
     return stream
 
@@ -126,7 +118,7 @@ def _hand_over(
     for name, _value in ctx.response._headers.values():
         body_headers.popall(name, None)
     body_headers.extend(ctx.response.wire_headers())
-    ctx.response._res = body
+    ctx.response.res = body
     return body
 
 

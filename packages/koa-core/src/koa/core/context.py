@@ -24,7 +24,7 @@ from yarl import URL
 
 from .cookies import Cookies, Keygrip
 from .errors import create_error
-from .response import TEXT, HeaderValue
+from .response import HeaderValue
 from .statuses import STATUS_CODES
 
 if TYPE_CHECKING:
@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from .response import Response
 
 __all__ = ["Context"]
-
-_ERROR_HEADERS_IGNORED = ("content-type", "content-length")
 
 
 def _error_status(err: BaseException) -> int:
@@ -161,29 +159,14 @@ class Context:
             return
         self.app.emit("error", err, self)
 
-        headers = response._headers
-        headers.clear()
         extra = getattr(err, "headers", None)
-        if isinstance(extra, Mapping):
-            for name, value in extra.items():
-                if str(name).lower() not in _ERROR_HEADERS_IGNORED:
-                    try:
-                        response.set(str(name), value)
-                    except ValueError:
-                        pass
         status = _error_status(err)
         if getattr(err, "expose", False):
             message = getattr(err, "message", None)
             text = message if isinstance(message, str) else str(err)
         else:
             text = STATUS_CODES[status]
-        response._status = status
-        response._explicit_status = True
-        response._message = None
-        headers["content-type"] = ("Content-Type", TEXT)
-        response._body = text
-        response._encoded = encoded = text.encode("utf-8", "replace")
-        headers["content-length"] = ("Content-Length", len(encoded))
+        response._answer_error(status, text, extra if isinstance(extra, Mapping) else None)
 
     # -- request aliases -----------------------------------------------------
 

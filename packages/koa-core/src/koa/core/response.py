@@ -57,6 +57,8 @@ _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
 _BAD_VALUE = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
 _ABSOLUTE = re.compile(r"^https?://", re.IGNORECASE)
 _HTML_START = re.compile(r"\s*<")
+# Headers an error cannot set on its answer (Koa keeps its own type and length).
+_ERROR_HEADERS_IGNORED = ("content-type", "content-length")
 _STRIP_ON_EMPTY = ("content-type", "content-length", "transfer-encoding")
 
 
@@ -479,6 +481,51 @@ class Response:
         if filename and "content-type" not in self._headers:
             self.type = lookup(filename) or None
         self.set("Content-Disposition", content_disposition(filename, type=type, fallback=fallback))
+
+    # -- what respond() and error answers change -----------------------------
+
+    def _answer_error(self, status: int, text: str, headers: Mapping[Any, Any] | None) -> None:
+        """Become the answer to an error (Koa's ``ctx.onerror``): every header
+        set so far dropped, the error's *headers* applied (except
+        Content-Type/Length and values that are not valid), *status* and
+        *text* as plain text."""
+        stored = self._headers
+        stored.clear()
+        if headers:
+            for name, value in headers.items():
+                if str(name).lower() not in _ERROR_HEADERS_IGNORED:
+                    try:
+                        self.set(str(name), value)
+                    except ValueError:
+                        pass
+        self._status = status
+        self._explicit_status = True
+        self._message = None
+        stored["content-type"] = ("Content-Type", TEXT)
+        self._body = text
+        self._encoded = encoded = text.encode("utf-8", "replace")
+        stored["content-length"] = ("Content-Length", len(encoded))
+
+    def _head_length(self) -> None:
+        """A HEAD answer announces the length its body would have had, unless
+        Content-Length was set."""
+        stored = self._headers
+        if "content-length" not in stored:
+            length = self.length
+            if isinstance(length, int):
+                stored["content-length"] = ("Content-Length", length)
+
+    def _no_body(self) -> None:
+        """``body = None`` was assigned: an empty answer, Content-Length 0."""
+        stored = self._headers
+        stored.pop("content-type", None)
+        stored.pop("transfer-encoding", None)
+        stored["content-length"] = ("Content-Length", 0)
+
+    def _default_body(self, text: bytes) -> None:
+        """No body was set: *text* (the status message) goes out as plain text."""
+        self._headers["content-type"] = ("Content-Type", TEXT)
+        self._headers["content-length"] = ("Content-Length", len(text))
 
     # -- connection state ----------------------------------------------------
 
