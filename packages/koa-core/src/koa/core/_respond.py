@@ -1,4 +1,16 @@
-"""Koa's ``respond()``: turn the finished context into an aiohttp response."""
+"""Koa's ``respond()``: turn the finished context into an aiohttp response.
+
+It is two functions, called in this order by the app's handler:
+
+1. :func:`respond_buffered`, THE FAST PATH, a plain function (no coroutine
+   frame per request): a str, bytes or JSON body, nothing sent yet, not HEAD,
+   not an empty status, goes out as one buffered response. It returns
+   ``None`` for everything else.
+2. :func:`respond`, everything else, top to bottom in the order of Koa's
+   ``respond()`` (``lib/application.js``): ``respond = false``, headers
+   already flushed, an aiohttp response as the body, empty statuses, HEAD, no
+   body, a buffered body, a stream.
+"""
 
 from __future__ import annotations
 
@@ -55,10 +67,8 @@ def respond_buffered(ctx: Context) -> web.Response | None:
 
 
 async def respond(ctx: Context) -> web.StreamResponse:
-    """Write the response Koa-style; returns the aiohttp response to hand back."""
-    buffered = respond_buffered(ctx)
-    if buffered is not None:
-        return buffered
+    """Write the response Koa-style, once :func:`respond_buffered` returned
+    ``None``; returns the aiohttp response to hand back."""
     response = ctx.response
     body = response._body
     if ctx.respond is False:

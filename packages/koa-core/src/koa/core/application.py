@@ -150,7 +150,7 @@ class Koa:
             try:
                 try:
                     await start(ctx, None)
-                    buffered = respond_buffered(ctx)  # no coroutine for the common case
+                    buffered = respond_buffered(ctx)  # the fast path: no coroutine
                     if buffered is not None:
                         return buffered
                     return await respond(ctx)
@@ -158,6 +158,9 @@ class Koa:
                     ctx.onerror(err)
                     if ctx.response.header_sent or ctx.respond is False:
                         return ctx.response.res
+                    buffered = respond_buffered(ctx)  # the error's text
+                    if buffered is not None:
+                        return buffered
                     return await respond(ctx)
             finally:
                 current.reset(token)
