@@ -173,18 +173,18 @@ class Index:
         return self._folded
 
     def _add(self, position: int, layer: Layer) -> None:
-        kind = layer._kind
+        kind, literal, sequences = layer.index_shape
         if kind == "empty":
             return  # never matches
         sensitive = layer.opts.sensitive
         if kind == "boundary":
             node = self._root(sensitive)
-            if layer._literal:
-                for segment in layer._literal.split("/"):
+            if literal:
+                for segment in literal.split("/"):
                     node = node.child(self._key(segment, sensitive))
             node.below.append(position)
         elif kind == "pattern":
-            for sequence in layer._sequences:
+            for sequence in sequences:
                 self._add_sequence(position, layer, sequence, sensitive)
         else:
             self._always.append(position)

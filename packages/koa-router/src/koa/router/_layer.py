@@ -6,7 +6,7 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 from koa.core import Context, Next
 from koa.core.http import safe_decode_uri_component
@@ -25,7 +25,7 @@ from ._path import (
     parse,
 )
 
-__all__ = ["BOUNDARY", "Layer", "LayerOptions", "ensure_async", "format_query"]
+__all__ = ["BOUNDARY", "IndexShape", "Layer", "LayerOptions", "ensure_async", "format_query"]
 
 #: The path of a ``use()`` layer without a path: "here, or below".
 BOUNDARY = r"(?:\/|$)"
@@ -33,6 +33,14 @@ BOUNDARY = r"(?:\/|$)"
 AnyHandler: TypeAlias = Callable[[Any, Next], Awaitable[Any]]
 _Kind: TypeAlias = Literal["pattern", "boundary", "regexp", "empty"]
 _PathState: TypeAlias = tuple[Any, ...]
+
+
+class IndexShape(NamedTuple):
+    """How a router's index files a layer (:attr:`Layer.index_shape`)."""
+
+    kind: _Kind
+    literal: str
+    sequences: list[Flat]
 
 
 def ensure_async(fn: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
@@ -115,6 +123,9 @@ class Layer:
     stack: list[AnyHandler]
     path: str | re.Pattern[str]
     param_names: list[Key]
+    #: The compiled matcher: ``find(path)`` is the match (``regexp.search``
+    #: for a regex route, an anchored ``match`` otherwise) or ``None``.
+    find: Callable[[str], re.Match[str] | None]
 
     def __init__(
         self,
@@ -201,11 +212,11 @@ class Layer:
     def regexp(self, value: re.Pattern[str] | None) -> None:
         self._regexp = value
         if value is None:
-            self._test: Callable[[str], re.Match[str] | None] = _never
+            self.find = _never
         elif self._kind == "regexp":
-            self._test = value.search  # a regex is tested anywhere, like JS's .test()
+            self.find = value.search  # a regex is tested anywhere, like JS's .test()
         else:
-            self._test = value.match
+            self.find = value.match
 
     def _compile_boundary(self) -> None:
         # A literal prefix (case-folded like the routes unless sensitive) and a
@@ -218,14 +229,14 @@ class Layer:
 
     def match(self, path: str) -> bool:
         """Whether *path* matches this layer."""
-        return self._test(path) is not None
+        return self.find(path) is not None
 
     def captures(self, path: str) -> list[str | None]:
         """The regex captures for *path* (``[]`` when it does not match, or the
         layer ignores captures)."""
         if self.opts.ignore_captures:
             return []
-        found = self._test(path)
+        found = self.find(path)
         return list(found.groups()) if found is not None else []
 
     def params(
@@ -280,6 +291,31 @@ class Layer:
         self._configure()
         return self
 
+    @property
+    def index_shape(self) -> IndexShape:
+        """What a router's index files this layer under (read when the index
+        is built): its kind, literal prefix and the static/param sequences
+        its path can match."""
+        return IndexShape(self._kind, self._literal, self._sequences)
+
+    def keep_as_unprefixed(self) -> None:
+        """Record the current path as the one a router's prefix is added to
+        (:meth:`replace_prefix` comes back to it)."""
+        self._unprefixed = self._state()
+
+    def replace_prefix(self, prefix: str) -> Layer:
+        """Replace the router prefix added to the path recorded by
+        :meth:`keep_as_unprefixed` (the current path, if none was) with
+        *prefix* (none when empty)."""
+        state = self._unprefixed
+        if state is None:
+            self._unprefixed = self._state()
+        else:
+            self._restore(state)
+        if prefix:
+            self.set_prefix(prefix)
+        return self
+
     def _state(self) -> _PathState:
         opts = self.opts
         return (
@@ -291,7 +327,7 @@ class Layer:
             self._regexp,
             self.param_names,
             self._sequences,
-            self._test,
+            self.find,
         )
 
     def _restore(self, state: _PathState) -> None:
@@ -305,7 +341,7 @@ class Layer:
             self._regexp,
             self.param_names,
             self._sequences,
-            self._test,
+            self.find,
         ) = state
         self.param_names = list(self.param_names)
 

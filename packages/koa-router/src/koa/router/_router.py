@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Generic, Literal, Self, overload
+from typing import Any, Generic, Literal, Self, overload
 
 from koa.core import Context, Middleware, Next, compose, returns_awaitable
 
@@ -17,9 +17,6 @@ from ._layer import BOUNDARY, AnyHandler, Layer, ensure_async
 from ._methods import ALL_METHODS, DEFAULT_METHODS
 from ._options import HostOption, MatchResult, RoutePath, RouterEvents, RouterOptions
 from ._path import has_params
-
-if TYPE_CHECKING:
-    from ._layer import _PathState
 
 __all__ = ["Router", "RouterMiddleware"]
 
@@ -235,7 +232,7 @@ class Router(Generic[C]):
             ignore_wildcard_parameter=ignore_wildcard_parameter,
             path_as_regexp=path_as_regexp,
         )
-        layer._unprefixed = layer._state()
+        layer.keep_as_unprefixed()
         if opts.prefix:
             layer.set_prefix(opts.prefix)
         for param, handlers in self.params.items():
@@ -309,7 +306,7 @@ class Router(Generic[C]):
             clone = layer.clone()
             if mount is not None:
                 clone.set_prefix(mount)
-            clone._unprefixed = clone._state()
+            clone.keep_as_unprefixed()
             if prefix:
                 clone.set_prefix(prefix)
             if not clone.methods and mount_has_params:
@@ -339,13 +336,7 @@ class Router(Generic[C]):
             prefix = prefix[:-1]
         self.opts.prefix = prefix
         for layer in self.stack:
-            state: _PathState | None = layer._unprefixed
-            if state is None:
-                layer._unprefixed = layer._state()
-            else:
-                layer._restore(state)
-            if prefix:
-                layer.set_prefix(prefix)
+            layer.replace_prefix(prefix)
         self._index = None
         return self
 
@@ -454,7 +445,7 @@ class Router(Generic[C]):
         selected: list[Selected] = []
         route = False
         for layer in index.candidates(path):
-            hit = layer._test(path)
+            hit = layer.find(path)
             if hit is None:
                 continue
             found.append(layer)
