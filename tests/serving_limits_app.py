@@ -54,6 +54,8 @@ async def handler(ctx: Context, next: Next) -> None:
         await ws.prepare(ctx.req)
         async for _message in ws:
             pass
+    elif ctx.path == "/pid":
+        ctx.body = str(os.getpid())
     elif ctx.path == "/loop":
         ctx.body = type(asyncio.get_running_loop()).__module__
     elif ctx.path == "/slow":

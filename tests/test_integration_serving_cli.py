@@ -241,6 +241,18 @@ def test_cli_refuses_an_object_that_is_not_a_koa_app() -> None:
 LIMITS_APP = "serving_limits_app:app"
 
 
+async def _until_workers_serve(port: int, workers: int) -> None:
+    """Wait until *workers* distinct workers have answered (the supervisor
+    binds the port before its workers have started: a signal sent earlier
+    would reach a worker still starting up)."""
+    pids: set[bytes] = set()
+    deadline = time.monotonic() + 30
+    while len(pids) < workers:
+        assert time.monotonic() < deadline, f"only {len(pids)} workers answered"
+        answer = await _raw(port, b"GET /pid HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        pids.add(answer.rsplit(b"\r\n\r\n", 1)[-1])
+
+
 async def _read_until_closed(reader: asyncio.StreamReader, timeout: float) -> bytes:
     return await asyncio.wait_for(reader.read(), timeout)
 
@@ -309,6 +321,7 @@ async def test_workers_shut_down_with_open_sse_streams_and_websockets_within_the
     proc, port = koa_serve(  # type: ignore[operator]
         "--workers", "2", "--shutdown-timeout", "1", target=LIMITS_APP
     )
+    await _until_workers_serve(port, 2)
     url = f"http://127.0.0.1:{port}"
     connector = aiohttp.TCPConnector(force_close=True)
     async with aiohttp.ClientSession(connector=connector) as session:
@@ -388,7 +401,7 @@ async def test_a_crash_loop_makes_the_supervisor_exit_1_with_the_apps_error(
 async def test_the_supervisor_exits_1_and_says_so_when_it_kills_a_worker(
     koa_serve: object,
 ) -> None:
-    proc, _ = koa_serve(  # type: ignore[operator]
+    proc, port = koa_serve(  # type: ignore[operator]
         "--workers",
         "2",
         "--shutdown-timeout",
@@ -396,6 +409,7 @@ async def test_the_supervisor_exits_1_and_says_so_when_it_kills_a_worker(
         target=LIMITS_APP,
         KOA_TEST_SHUTDOWN_SLEEP="60",
     )
+    await _until_workers_serve(port, 2)
     proc.send_signal(signal.SIGTERM)
     assert await asyncio.to_thread(proc.wait, 30) == 1
     output = proc.stdout.read().decode() if proc.stdout else ""
