@@ -6,10 +6,12 @@ aiohttp's public API with the same bytes on the wire."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import koa
 from koa.core import _aiohttp
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -99,3 +101,34 @@ def test_an_aiohttp_of_another_shape_is_served_through_its_public_api() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == '200 GET /a?b=1 p http {"ok":true}'
     assert "internals are not the shape koa-core knows" in result.stderr
+
+
+#: aiohttp's private fields reached through an aiohttp request (``req``,
+#: ``request``, ``ctx.req``), its response and protocol internals (also as
+#: ``getattr`` strings), and its internal modules.
+AIOHTTP_INTERNALS = re.compile(
+    r"((^|[^.\w])(req|request)|\.req)\._[a-z]\w*"
+    r"|[.'\"]_(compression|eof_sent|reading_paused|payload_writer|transport_\w+|body_payload"
+    r"|keep_alive|must_be_empty_body|chunked)\b"
+    r"|RawRequestMessage|aiohttp\.(http_writer|web_protocol|http_parser)"
+)
+ADAPTERS = {"_aiohttp.py", "_protocol.py"}
+
+
+def test_aiohttp_internals_are_used_only_in_the_adapters() -> None:
+    """Every koa.* package installed here (sources or wheels): no module but
+    koa-core's two adapters reads aiohttp's private names."""
+    sources = [
+        path
+        for root in koa.__path__
+        for path in sorted(Path(root).glob("*/**/*.py"))
+        if not (path.name in ADAPTERS and path.parent.name == "core")
+    ]
+    assert len(sources) > 20
+    found = [
+        f"{path}:{number}: {line.strip()}"
+        for path in sources
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if AIOHTTP_INTERNALS.search(line)
+    ]
+    assert found == []
