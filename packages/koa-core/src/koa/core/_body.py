@@ -15,6 +15,8 @@ from uuid import UUID
 
 from aiohttp import StreamReader
 
+from ._fastjson import fast_dump, orjson
+
 __all__ = ["UNSET", "close_stream", "dump_json", "is_stream", "iterate_stream"]
 
 
@@ -37,10 +39,16 @@ CHUNK_SIZE = 64 * 1024
 _pending_closes: set[asyncio.Task[Any]] = set()
 
 
-def _app_json_default() -> Any:
-    from .application import current_context  # only for values JSON lacks
+_current_context: Any = None  # application.current_context, imported on first use
 
-    ctx = current_context()
+
+def _app_json_default() -> Any:
+    global _current_context
+    if _current_context is None:
+        from .application import current_context  # a cycle at import time
+
+        _current_context = current_context
+    ctx = _current_context()
     return None if ctx is None else getattr(ctx.app, "json_default", None)
 
 
@@ -105,6 +113,16 @@ def _finite(value: Any) -> Any:
 
 def dump_json(value: Any) -> bytes:
     """Compact JSON, as ``JSON.stringify`` writes it, in UTF-8."""
+    if orjson is not None and _app_json_default() is None:
+        fast = fast_dump(value, _json_default)  # the same bytes, or None
+        if fast is not None:
+            return fast
+    return stdlib_dump_json(value)
+
+
+def stdlib_dump_json(value: Any) -> bytes:
+    """:func:`dump_json` through the stdlib's encoder only (orjson's output
+    must be byte-identical to this)."""
     try:
         text = "".join(_c_encode(value, 0)) if _c_encode else _encoder.encode(value)
     except ValueError as err:
