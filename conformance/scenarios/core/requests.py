@@ -441,6 +441,21 @@ REQUESTS = [
         half_close=True,
     ),
     raw(
+        "partial-head-half-closed",
+        b"GET /echo HTTP/1.1\r\nHost: x\r\n",
+        half_close=True,
+    ),
+    raw(
+        "chunked-body-cut-half-closed",
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
+        half_close=True,
+    ),
+    raw(
+        "complete-get-half-closed",
+        b"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n",
+        half_close=True,
+    ),
+    raw(
         "short-body-half-closed",
         b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
         half_close=True,

@@ -12,7 +12,11 @@ and aiohttp does not:
   requests in flight finish by then, at the deadline WebSockets get a 1001
   close frame and handlers are cancelled;
 - one rate-limited WARNING line per malformed request instead of an ERROR
-  traceback each (the traceback goes to DEBUG).
+  traceback each (the traceback goes to DEBUG);
+- a client that half-closes (sends its FIN) with a request still unanswered
+  that can never complete still gets its answer: the 400 for a request that
+  could not be parsed, or the app's answer to a body that ended short (aiohttp
+  takes every FIN for a client gone and closes without a word).
 
 This module is the one place that reads aiohttp's protocol internals (the
 ``_private`` names below); :data:`SHAPE_OK` checks at import that they exist.
@@ -33,15 +37,16 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import web, web_protocol
 from aiohttp.http_exceptions import HttpProcessingError, LineTooLong
+from aiohttp.http_parser import RawRequestMessage
 from aiohttp.streams import EMPTY_PAYLOAD
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
 from .errors import HttpError
 
-__all__ = ["SHAPE_OK", "RequestTimeoutError", "make_protocol_server"]
+__all__ = ["SHAPE_OK", "BodyCutShortError", "RequestTimeoutError", "make_protocol_server"]
 
 log = logging.getLogger("koa.server")
 
@@ -54,12 +59,16 @@ _NEEDED_SLOTS = (
     "_keepalive_handle",
     "_lingering_time",
     "_request_in_progress",
+    "_messages",
 )
 _SLOTS = {name for cls in RequestHandler.__mro__ for name in getattr(cls, "__slots__", ())}
 SHAPE_OK: bool = all(name in _SLOTS for name in _NEEDED_SLOTS) and all(
     callable(getattr(RequestHandler, name, None))
     for name in ("_process_keepalive", "data_received", "log_exception", "connection_made")
 )
+
+#: The request aiohttp hands its error handler for a request it could not parse.
+_UNPARSABLE: object = getattr(web_protocol, "ERROR", object())
 
 _base_data_received = RequestHandler.data_received
 _base_connection_made = RequestHandler.connection_made
@@ -71,6 +80,11 @@ _base_handle_error = RequestHandler.handle_error
 _REQUEST_TIMEOUT = (
     b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
     b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 15\r\n\r\nRequest Timeout"
+)
+_HEAD_CUT_SHORT = (
+    b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 51\r\n\r\n"
+    b"The request ended before its headers were complete."
 )
 _SERVICE_UNAVAILABLE = (
     b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
@@ -91,6 +105,21 @@ class RequestTimeoutError(HttpError, TimeoutError):
 
     def __init__(self) -> None:
         super().__init__(408, headers={"Connection": "close"})
+
+
+class BodyCutShortError(HttpError, ConnectionResetError):
+    """The client ended its side of the connection (a FIN) before the request
+    body was complete: reading the body raises this 400 (``Connection:
+    close``). It is a ``ConnectionResetError`` too, which is what a body read
+    raises when the connection is lost, so code written for that works as
+    before, and the answer still reaches a client that only half-closed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            400,
+            "The request body ended before its announced end.",
+            headers={"Connection": "close"},
+        )
 
 
 class RateLimitedLog:
@@ -126,7 +155,13 @@ _refused_log = RateLimitedLog(log)
 class _Protocol(RequestHandler):
     """aiohttp's per-connection handler, with the deadlines' bookkeeping."""
 
-    __slots__ = ("_koa_payload", "_koa_refused", "_koa_started")
+    __slots__ = (
+        "_koa_answering_error",
+        "_koa_payload",
+        "_koa_refused",
+        "_koa_started",
+        "_koa_writer",
+    )
 
     _manager: KoaServer
 
@@ -134,9 +169,13 @@ class _Protocol(RequestHandler):
         super().__init__(manager, **kwargs)
         # The first byte of the request being received (None between requests).
         self._koa_started: float | None = None
-        # The body of the request being handled while it is still arriving.
+        # The body of the request being handled while it is still arriving,
+        # and the writer of that request's answer.
         self._koa_payload: Any = None
+        self._koa_writer: Any = None
         self._koa_refused = False
+        # aiohttp is answering a request it could not parse (with a 400).
+        self._koa_answering_error = False
 
     # -- the request path ---------------------------------------------------
 
@@ -157,6 +196,52 @@ class _Protocol(RequestHandler):
             )
             return
         _base_process_keepalive(self)  # type: ignore[misc]
+
+    # asyncio's contract (aiohttp declares None): True keeps the transport open.
+    def eof_received(self) -> bool:  # type: ignore[override]
+        # The client sent its last byte; it may still be reading (a
+        # half-close). Node's rule: if that leaves a request that can never
+        # complete (unparsable, or its body cut short), the request still gets
+        # its answer, then the connection closes. Anything else (idle, or a
+        # complete request in flight) means the client is gone: close at once
+        # and cancel the handler, as before. Over TLS there is no half-close
+        # (asyncio's SSL transport ignores True, with a warning).
+        incomplete = [
+            payload
+            for message, payload in self._messages
+            if not isinstance(message, RawRequestMessage) or not payload.is_eof()
+        ]
+        in_flight = self._koa_payload
+        # (Once the answer has started, aiohttp only drains the rest of the
+        # body: nothing is left to answer.)
+        if in_flight is not None and not in_flight.is_eof() and not self._koa_writer.output_size:
+            incomplete.append(in_flight)
+        transport = self.transport
+        if (
+            self._koa_started is not None
+            and self._koa_payload is None
+            and self._waiter is not None
+            and transport is not None
+        ):
+            # Part of a request's head arrived, and the rest never will.
+            transport.write(_HEAD_CUT_SHORT)
+            return False
+        if (
+            not (incomplete or self._koa_answering_error)
+            or transport is None
+            or transport.get_extra_info("sslcontext")
+        ):
+            return False
+        # The reader of a cut body gets a 400 to answer with (it is also the
+        # ConnectionResetError aiohttp raises when the connection is lost, so
+        # koa-bodyparser answers raw-body's 400 as before).
+        for payload in incomplete:
+            if payload is not EMPTY_PAYLOAD and payload.exception() is None:
+                payload.set_exception(BodyCutShortError())
+        self._koa_payload = self._koa_started = None
+        self._lingering_time = 0.0
+        self.close()
+        return True
 
     # -- connections ---------------------------------------------------------
 
@@ -300,8 +385,11 @@ class KoaServer(web.Server):
         # body, if one is still arriving.
         if payload is EMPTY_PAYLOAD or payload.is_eof():
             protocol._koa_started = None
+            if message is _UNPARSABLE:
+                protocol._koa_answering_error = True
         else:
             protocol._koa_payload = payload
+            protocol._koa_writer = writer
         return BaseRequest(message, payload, protocol, writer, task, self._loop)
 
     def _sweep(self) -> None:
