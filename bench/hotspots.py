@@ -28,7 +28,15 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH / "servers"))
 
 from _common import SCENARIOS, STATIC_NAME, post_body, static_body  # noqa: E402
-from suite import CLIENT_CPU, LABELS, Peer, running_server, verify, wrk_command  # noqa: E402
+from suite import (  # noqa: E402
+    CLIENT_CPU,
+    LABELS,
+    PY_FRAMEWORKS,
+    Peer,
+    running_server,
+    verify,
+    wrk_command,
+)
 
 _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
@@ -147,9 +155,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("scenarios", nargs="*", default=["plaintext", "json_router"])
-    parser.add_argument(
-        "--framework", default="koa", choices=["raw", "aiohttp", "starlette", "koa"]
-    )
+    parser.add_argument("--framework", default="koa", choices=list(PY_FRAMEWORKS))
     parser.add_argument("--loop", default="asyncio", choices=["asyncio", "uvloop"])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--top", type=int, default=20)

@@ -7,7 +7,8 @@
 #   bench/run.sh --help     # every option of bench/suite.py
 #
 # Installs (only what is missing): wrk from Debian's packages (apt-get, as
-# root), starlette/uvicorn/httptools/uvloop/matplotlib from PyPI, Koa.js 3 and
+# root), starlette/uvicorn/httptools/uvloop/matplotlib and the pinned peers
+# blacksheep/sanic/fastapi/litestar from PyPI, Koa.js 3 and
 # its middleware from npm into bench/node/node_modules (npm ci, from the
 # committed package-lock.json), and the monorepo's koa-* packages (editable).
 set -euo pipefail
@@ -40,6 +41,10 @@ pip_install() {
 missing_py=()
 for mod in starlette uvicorn httptools uvloop matplotlib; do  # + py-spy for --profile
   "$PYTHON" -c "import $mod" 2>/dev/null || missing_py+=("$mod")
+done
+# the other Python peers, pinned to the releases the suite was written against
+for req in blacksheep==2.6.4 sanic==25.12.1 fastapi==0.165.0 litestar==2.25.0; do
+  "$PYTHON" -c "import ${req%%==*}" 2>/dev/null || missing_py+=("$req")
 done
 for arg in "$@"; do
   if [[ "$arg" == "--profile" ]] && ! command -v py-spy >/dev/null 2>&1; then missing_py+=(py-spy); fi

@@ -54,6 +54,12 @@ switch (scenario) {
   case 'plaintext':
     app.use(hello);
     break;
+  case 'plaintext_router': {
+    const r = new Router();
+    r.get('/', hello);
+    app.use(r.routes());
+    break;
+  }
   case 'json_router':
     app.use(router(false).routes());
     break;

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from typing import IO
 
 #: The scenarios, in the order the suite runs them.
-SCENARIOS = ("plaintext", "json_router", "json_post", "middleware10", "realistic")
+SCENARIOS = (
+    "plaintext",
+    "plaintext_router",
+    "json_router",
+    "json_post",
+    "middleware10",
+    "realistic",
+)
 #: Extra scenario for the logger cost: plaintext plus a request logger to a file.
 LOGGER_SCENARIO = "plaintext_logger"
 

@@ -66,7 +66,7 @@ def add_routes(app: web.Application) -> None:
 
 
 def build(scenario: str, cfg: Config) -> web.Application:
-    if scenario == "plaintext":
+    if scenario in ("plaintext", "plaintext_router"):  # an Application answers through its router
         app = web.Application()
         app.router.add_get("/", hello, allow_head=False)
     elif scenario == "json_router":

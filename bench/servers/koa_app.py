@@ -42,6 +42,12 @@ async def post(ctx: BodyParserContext, next: Next) -> None:
         await next()
 
 
+def hello_router() -> Router[Any]:
+    r: Router[Any] = Router()
+    r.get("/", hello)
+    return r
+
+
 def router(*, with_post: bool = False) -> Router[Any]:
     r: Router[Any] = Router()
     for i in range(ROUTES):
@@ -67,6 +73,8 @@ def build(scenario: str, cfg: Config) -> Koa:
     app = Koa()
     if scenario == "plaintext":
         app.use(hello)
+    elif scenario == "plaintext_router":
+        app.use(hello_router().routes())
     elif scenario == "json_router":
         app.use(router().routes())
     elif scenario == "json_post":

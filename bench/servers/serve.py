@@ -4,8 +4,13 @@
         --static-dir DIR --log-path FILE
 
 FRAMEWORK is ``raw`` (aiohttp.web.Server + hand-written dispatch), ``aiohttp``
-(aiohttp.web.Application), ``starlette`` (Starlette on uvicorn) or ``koa``
-(Koa for Python). The suite waits for the port to accept connections.
+(aiohttp.web.Application), ``starlette``, ``fastapi``, ``litestar`` or
+``blacksheep`` (each on uvicorn), ``sanic`` (its own server) or ``koa`` (Koa for
+Python). The suite waits for the port to accept connections.
+
+A peer module has either ``serve(scenario, cfg)``, a coroutine run here on
+the chosen loop, or ``run(scenario, cfg, loop)`` for a framework whose own
+server makes its loop (Sanic).
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ MODULES = {
     "raw": "raw_aiohttp",
     "aiohttp": "aiohttp_app",
     "starlette": "starlette_app",
+    "fastapi": "fastapi_app",
+    "litestar": "litestar_app",
+    "blacksheep": "blacksheep_app",
+    "sanic": "sanic_app",
     "koa": "koa_app",
 }
 
@@ -38,6 +47,9 @@ def main() -> None:
     args = parser.parse_args()
     module = importlib.import_module(MODULES[args.framework])
     cfg = Config(port=args.port, static_dir=args.static_dir, log_path=args.log_path)
+    if hasattr(module, "run"):
+        module.run(args.scenario, cfg, args.loop)
+        return
     main_coro: Coroutine[Any, Any, None] = module.serve(args.scenario, cfg)
     try:
         if args.loop == "uvloop":

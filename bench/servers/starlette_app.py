@@ -1,11 +1,12 @@
 """Starlette on uvicorn (httptools parser): its router, pure ASGI middleware
-and ``StaticFiles`` mount."""
+and ``StaticFiles`` mount. ``plaintext`` goes through the router too (a
+Starlette app answers through its routes), so it is ``plaintext_router``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import uvicorn
+from _asgi import PassThrough, RequestLogger, serve_uvicorn
 from _common import (
     HELLO,
     MIDDLEWARE,
@@ -13,7 +14,6 @@ from _common import (
     ROUTES,
     STATIC_PREFIX,
     Config,
-    LineLog,
     post_reply,
     route_path,
     route_reply,
@@ -24,7 +24,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 async def hello(request: Request) -> Response:
@@ -46,46 +45,6 @@ async def post(request: Request) -> Response:
     return JSONResponse(post_reply(body))
 
 
-class PassThrough:
-    """A pure ASGI pass-through middleware (Starlette's fastest kind)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)
-
-
-class RequestLogger:
-    """koa-logger's two lines per request, as a pure ASGI middleware."""
-
-    def __init__(self, app: ASGIApp, log_path: str) -> None:
-        self.app = app
-        self.log = LineLog(log_path)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        method = scope["method"]
-        query = scope["query_string"]
-        url = scope["path"] + ("?" + query.decode("latin-1") if query else "")
-        start = self.log.request(method, url)
-        status, size = 500, None
-
-        async def logged_send(message: Message) -> None:
-            nonlocal status, size
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                for name, value in message.get("headers", ()):
-                    if name == b"content-length":
-                        size = int(value)
-            await send(message)
-
-        await self.app(scope, receive, logged_send)
-        self.log.response(method, url, status, start, size)
-
-
 def api_routes() -> list[BaseRoute]:
     return [
         Route(route_path(i) + "/{id}", route_handler(i), methods=["GET"]) for i in range(ROUTES)
@@ -94,7 +53,7 @@ def api_routes() -> list[BaseRoute]:
 
 def build(scenario: str, cfg: Config) -> Starlette:
     hello_route: list[BaseRoute] = [Route("/", hello, methods=["GET"])]
-    if scenario == "plaintext":
+    if scenario in ("plaintext", "plaintext_router"):  # Starlette answers through its router
         return Starlette(routes=hello_route)
     if scenario == "json_router":
         return Starlette(routes=api_routes())
@@ -119,14 +78,4 @@ def build(scenario: str, cfg: Config) -> Starlette:
 
 
 async def serve(scenario: str, cfg: Config) -> None:
-    config = uvicorn.Config(
-        build(scenario, cfg),
-        host="127.0.0.1",
-        port=cfg.port,
-        loop="none",  # the loop is already running (asyncio or uvloop, chosen by serve.py)
-        http="httptools",
-        lifespan="off",
-        access_log=False,
-        log_level="warning",
-    )
-    await uvicorn.Server(config).serve()
+    await serve_uvicorn(build(scenario, cfg), cfg, lifespan="off")
