@@ -383,3 +383,33 @@ async def test_a_json_body_is_echoed_exactly(client: ClientFor) -> None:
         "/", data=json.dumps(value).encode(), headers=JSON_CT
     )
     assert reply.json() == {"body": value}
+
+
+# -- a body that arrives whole with the headers (taken from the buffer at once) --
+
+
+async def test_a_whole_chunked_body_sent_with_the_headers_over_the_limit_is_413(
+    serve: Serve,
+) -> None:
+    # No Content-Length to refuse it early: the size is checked on the buffer.
+    url = await serve(create_app(enable_types=["text"], text_limit=50))
+    body = b"x" * 60
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    answer = await raw_request(
+        url, head("POST", {**TEXT_CT, "Transfer-Encoding": "chunked"}) + chunked
+    )
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    await still_serving(url, parsed={})
+
+
+async def test_a_whole_body_sent_with_the_headers_is_read_exactly(serve: Serve) -> None:
+    body = b'{"a":"' + b"y" * 40 + b'"}'
+    url = await serve(create_app(json_limit=len(body)))
+    reader, writer = await open_raw(url)
+    writer.write(head("POST", {**JSON_CT, "Content-Length": str(len(body))}) + body)
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 5)  # Connection: close
+    writer.close()
+    status, _, payload = answer.partition(b"\r\n\r\n")
+    assert status.startswith(b"HTTP/1.1 200 ")
+    assert json.loads(payload) == {"body": {"a": "y" * 40}}

@@ -10,15 +10,52 @@ that is safe here stays safe when handed to JavaScript or merged into objects.
 Every failure, including nesting deeper than the interpreter's recursion
 limit and integers longer than Python's int-string conversion limit, raises
 :class:`ValueError` (a 400, never a 500).
+
+With orjson installed (``koa-bodyparser[orjson]``), it parses first, and its
+value is kept only where it is provably the one :func:`json.loads` gives;
+otherwise (and for every invalid body, so the error messages are the
+stdlib's) the stdlib parser answers. orjson reads integers outside
+``[-2**63, 2**64)`` as floats: a body with a run of 19 or more digits goes to
+the stdlib parser. orjson accepts nesting up to 1024 levels, the stdlib only
+up to the recursion limit: a body long enough to nest deeper than
+:data:`SAFE_DEPTH` is parsed inside :data:`SAFE_DEPTH`-less-1024 extra
+arrays, so that orjson refuses it when it nests deeper. NaN, Infinity, lone
+surrogates and infinite floats (``1e400``) make orjson fail: the stdlib
+parser answers. ``KOA_JSON_STDLIB=1`` in the environment (read at import)
+turns orjson off.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import re
 from typing import Any
 
-__all__ = ["parse_json"]
+__all__ = ["FORCE_STDLIB", "SAFE_DEPTH", "orjson", "parse_json"]
+
+#: ``KOA_JSON_STDLIB=1``: never use orjson, even when it is installed.
+FORCE_STDLIB: bool = os.environ.get("KOA_JSON_STDLIB", "") not in ("", "0")
+
+orjson: Any = None
+if not FORCE_STDLIB:
+    try:
+        orjson = importlib.import_module("orjson")
+    except ImportError:  # the [orjson] extra is not installed
+        orjson = None
+
+#: The deepest nesting orjson's value is kept for (orjson itself stops at
+#: 1024; the stdlib parser at the recursion limit less the frames in use).
+SAFE_DEPTH = 768
+_PAD = 1024 - SAFE_DEPTH
+_OPEN_PAD = b"[" * _PAD
+_CLOSE_PAD = b"]" * _PAD
+# Digits to "0", so that a run of 19 digits (an integer orjson may read as a
+# float) is one substring search.
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
+_MISS: Any = object()
 
 _STRICT_START = re.compile(r"[ \t\n\r]*[\[{]")
 # A "__proto__" key, any character possibly written as a \u escape.
@@ -48,16 +85,47 @@ def _has_proto_key(value: Any) -> bool:
     return False
 
 
-def parse_json(text: str, *, strict: bool = True) -> Any:
-    """Parse a JSON body; raise :class:`ValueError` when it is not acceptable."""
+def _fast_loads(data: bytes) -> Any:
+    """orjson's value for *data*, or ``_MISS`` when it might differ from the
+    stdlib parser's (or *data* is not valid JSON)."""
+    if _LONG_NUMBER in data.translate(_DIGITS):
+        return _MISS
+    try:
+        if len(data) < 2 * SAFE_DEPTH:  # too short to nest deeper
+            return orjson.loads(data)
+        value = orjson.loads(_OPEN_PAD + data + _CLOSE_PAD)
+    except orjson.JSONDecodeError:
+        return _MISS
+    for _ in range(_PAD):  # each pad array must hold just one element
+        if len(value) != 1:  # data closed a pad array: not JSON alone
+            return _MISS
+        value = value[0]
+    return value
+
+
+def parse_json(text: str, *, strict: bool = True, data: bytes | None = None) -> Any:
+    """Parse a JSON body; raise :class:`ValueError` when it is not acceptable.
+
+    *data*: *text* in UTF-8, when the caller has it (saves encoding it again).
+    """
     if not text:
         return {} if strict else ""
     if strict and not _STRICT_START.match(text):
         raise ValueError("invalid JSON, only supports object and array")
-    try:
-        value = _decoder.decode(text)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
+    value = _MISS
+    if orjson is not None:
+        if data is None:
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:  # lone surrogates: the stdlib's
+                data = b""
+        if data:
+            value = _fast_loads(data)
+    if value is _MISS:
+        try:
+            value = _decoder.decode(text)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
     if _SUSPECT.search(text) and _has_proto_key(value):
         raise ValueError("Object contains forbidden prototype property")
     return value

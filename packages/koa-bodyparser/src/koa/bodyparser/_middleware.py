@@ -37,6 +37,8 @@ from ._read import CLIENT_CLOSED, read_body
 
 __all__ = ["DetectJson", "OnError", "bodyparser"]
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+
 #: ``detect_json(ctx) -> bool``: parse this request as JSON whatever its type.
 DetectJson = Callable[[Context], bool]
 #: ``on_error(err, ctx)``: handle a parse error instead of raising it (it may
@@ -148,6 +150,7 @@ def bodyparser(
             raise TypeError(f"{name} must be a function, got {fn!r}")
     matchers = [(kind, *_matcher(kind_types)) for kind, kind_types in types.items()]
     strict = bool(json_strict)
+    is_utf8 = encoding == "utf-8"  # the bytes read are the text's UTF-8
 
     def kind_of(ctx: Context) -> str | None:
         if detect_json is not None and detect_json(ctx):
@@ -184,9 +187,11 @@ def bodyparser(
             ) from None
         if text.startswith("\ufeff"):
             text = text[1:]
+            data = data[3:] if data.startswith(_UTF8_BOM) else b""
         if kind == "json":
             try:
-                return parse_json(text, strict=strict), text, None
+                utf8 = data if is_utf8 else None
+                return parse_json(text, strict=strict, data=utf8), text, None
             except ValueError as err:
                 raise HttpError(
                     400, str(err), expose=False, body=text, type="entity.parse.failed"

@@ -1,8 +1,9 @@
 """Reading a request body from aiohttp's stream, within a byte limit.
 
 The body is read chunk by chunk from ``ctx.req.content`` and inflated as it
-arrives (``Content-Encoding: gzip``, ``deflate``, ``br``); the limit counts the
-*inflated* bytes and is checked after every chunk, and each decompression
+arrives (``Content-Encoding: gzip``, ``deflate``, ``br``); an uncompressed body
+that arrived whole with the headers is taken from the buffer at once. The
+limit counts the *inflated* bytes and is checked after every chunk, and each decompression
 step may produce at most one byte more than the limit allows, so neither an
 oversized upload nor a zip bomb is ever held in memory.
 
@@ -157,6 +158,13 @@ async def read_body(ctx: Context, limit: int) -> bytes:
     await send_continue(ctx)
 
     content = ctx.req.content
+    if inflater is None and content.is_eof() and content.exception() is None:
+        # The whole body arrived with the headers (a small request): take it
+        # from the buffer in one go, without awaiting chunk by chunk.
+        data = content.read_nowait()
+        if len(data) > limit:
+            raise _too_large(limit, len(data))
+        return data
     chunks: list[bytes] = []
     received = size = 0
     try:

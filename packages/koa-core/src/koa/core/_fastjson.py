@@ -20,7 +20,9 @@ JSON for str, int, float, bool, None, dict, list and tuple, except:
   (``OPT_PASSTHROUGH_DATETIME``, ``OPT_PASSTHROUGH_DATACLASS``), as in the
   stdlib path. orjson writes enums (their value) and UUIDs (``str()``)
   itself, which is what koa's default hook does unless the app has a
-  ``json_default`` hook; so with one, orjson is not used at all.
+  ``json_default`` hook; so with one, orjson is not used at all. The one
+  case left: an enum member whose class defines ``to_json()`` is written by
+  its value here, by ``to_json()`` on the stdlib path.
 
 ``KOA_JSON_STDLIB=1`` in the environment (read at import) turns orjson off.
 """
