@@ -28,6 +28,7 @@ PUBLIC = {
     "compose",
     "create_error",
     "current_context",
+    "ensure_async",
     "is_compressible",
     "is_http_error",
     "is_stream",

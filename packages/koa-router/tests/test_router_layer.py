@@ -335,3 +335,42 @@ def test_layer_accepts_plain_functions_as_middleware() -> None:
 
     layer = Layer("/x", ["GET"], [sync])
     assert len(layer.stack) == 1
+
+
+async def test_a_route_handler_without_next_answers_and_ends_the_chain(
+    client: ClientFor,
+) -> None:
+    router = Router()
+    after: list[str] = []
+
+    async def show(ctx: Context) -> None:
+        ctx.body = "shown"
+
+    async def never(ctx: Context, next: Next) -> None:
+        after.append("ran")
+
+    router.get("/", show, never)
+    reply = await (await client(app_with(router))).get("/")
+    assert (reply.status, reply.text) == (200, "shown")
+    assert after == []
+
+
+def test_a_route_handler_taking_no_argument_is_refused_when_added() -> None:
+    router = Router()
+    with pytest.raises(TypeError, match=r"middleware must take \(ctx, next\)"):
+        router.get("/", lambda: None)  # type: ignore[arg-type]
+
+
+async def test_a_plain_function_param_handler_is_accepted(client: ClientFor) -> None:
+    router = Router()
+
+    async def show(ctx: Context, next: Next) -> None:
+        ctx.body = ctx.state["id"]
+
+    def keep_id(value: str, ctx: Context, next: Next) -> Any:
+        ctx.state["id"] = value
+        return next()
+
+    router.param("id", keep_id).get("/items/:id", show)
+    reply = await (await client(app_with(router))).get("/items/7")
+    assert (reply.status, reply.text) == (200, "7")

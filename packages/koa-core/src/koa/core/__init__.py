@@ -18,7 +18,7 @@ from ._body import UNSET, close_stream, is_stream, iterate_stream
 from ._mime import is_compressible
 from ._server import ServerHandle, make_server
 from .application import Koa, current_context
-from .compose import compose, returns_awaitable
+from .compose import compose, ensure_async, returns_awaitable
 from .context import Context
 from .cookies import CookieError, CookieOptions, Cookies, Keygrip
 from .errors import HttpError, create_error, is_http_error
@@ -47,6 +47,7 @@ __all__ = [
     "compose",
     "create_error",
     "current_context",
+    "ensure_async",
     "is_compressible",
     "is_http_error",
     "is_stream",

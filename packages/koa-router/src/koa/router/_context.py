@@ -77,8 +77,9 @@ class RouterContext(Context):
 #: The context type a router's handlers receive (``Router[AppContext]``).
 C = TypeVar("C", bound=RouterContext, default=RouterContext)
 
-#: A route handler or router middleware: ``async def h(ctx, next)``.
-RouterHandler: TypeAlias = Callable[[C, Next], Awaitable[Any]]
+#: A route handler or router middleware: ``async def h(ctx, next)``, or
+#: ``async def h(ctx)`` for a handler that ends the chain.
+RouterHandler: TypeAlias = Callable[[C, Next], Awaitable[Any]] | Callable[[C], Awaitable[Any]]
 
 #: A ``router.param()`` handler: ``async def load_user(value, ctx, next)``.
 ParamHandler: TypeAlias = Callable[[str, C, Next], Awaitable[Any]]

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Se
 from dataclasses import dataclass, replace
 from typing import Any, Literal, NamedTuple, TypeAlias
 
-from koa.core import Context, Next
+from koa.core import Context, Next, ensure_async
 from koa.core.http import safe_decode_uri_component
 
 from ._path import (
@@ -25,7 +25,7 @@ from ._path import (
     parse,
 )
 
-__all__ = ["BOUNDARY", "IndexShape", "Layer", "LayerOptions", "ensure_async", "format_query"]
+__all__ = ["BOUNDARY", "IndexShape", "Layer", "LayerOptions", "format_query"]
 
 #: The path of a ``use()`` layer without a path: "here, or below".
 BOUNDARY = r"(?:\/|$)"
@@ -41,25 +41,6 @@ class IndexShape(NamedTuple):
     kind: _Kind
     literal: str
     sequences: list[Flat]
-
-
-def ensure_async(fn: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
-    """*fn* when it is a coroutine function (or an object with an async
-    ``__call__``); otherwise a coroutine function awaiting *fn*'s result when
-    that is awaitable (Koa also accepts plain functions)."""
-    if inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(
-        getattr(fn, "__call__", None)  # noqa: B004 - async callable objects
-    ):
-        return fn
-
-    async def call(*args: Any) -> Any:
-        result = fn(*args)
-        if inspect.isawaitable(result):
-            return await result
-        return result
-
-    call.__name__ = getattr(fn, "__name__", "middleware")
-    return call
 
 
 @dataclass(slots=True)
@@ -92,7 +73,7 @@ class _ParamMiddleware:
     def __init__(self, param: str, handler: Callable[..., Any]) -> None:
         self.param = param
         self.key = id(handler)  # the handler as given: the same in every layer
-        self.handler = ensure_async(handler)
+        self.handler = handler
 
     async def __call__(self, ctx: Context, next: Next) -> Any:
         state = ctx.__dict__
@@ -106,7 +87,9 @@ class _ParamMiddleware:
         value = state.get("params", {}).get(self.param)
         if value is None:  # an optional parameter that did not match
             return await next()
-        return await self.handler(value, ctx, next)
+        result = self.handler(value, ctx, next)
+        # Koa accepts a plain function too (returning a promise, or nothing).
+        return await result if inspect.isawaitable(result) else result
 
 
 class Layer:

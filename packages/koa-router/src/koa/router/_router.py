@@ -7,13 +7,13 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from functools import partial
 from typing import Any, Generic, Literal, Self, overload
 
-from koa.core import Context, Middleware, Next, compose, returns_awaitable
+from koa.core import Context, Middleware, Next, compose, ensure_async, returns_awaitable
 
 from ._allowed import allowed_methods
 from ._chain import Selected, run_chain
 from ._context import C, ParamHandler, RouterHandler
 from ._index import Index
-from ._layer import BOUNDARY, AnyHandler, Layer, ensure_async
+from ._layer import BOUNDARY, AnyHandler, Layer
 from ._methods import ALL_METHODS, DEFAULT_METHODS
 from ._options import HostOption, MatchResult, RoutePath, RouterEvents, RouterOptions
 from ._path import has_params
