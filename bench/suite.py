@@ -959,7 +959,11 @@ def draw_chart(
         ax.set_ylabel("÷ raw aiohttp (same round)")
         ax.set_title(
             f"{title}: req/s ratio to raw aiohttp.web.Server (bars), CPU-time ratio (◆), "
-            "Koa targets (dotted; issue 23's CPU-time targets on asyncio: dashed)",
+            + (
+                "Koa targets (dotted; issue 23's CPU-time targets: dashed)"
+                if loop == "asyncio"
+                else "Koa targets (dotted)"
+            ),
             fontsize=10,
         )
         ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=5)
