@@ -30,13 +30,15 @@ class PassThrough:
 
 
 class RequestLogger:
-    """koa-logger's two lines per request, as a pure ASGI middleware."""
+    """koa-logger's two lines per request, as a pure ASGI middleware. The
+    LineLog is made once and passed in: Litestar builds one middleware
+    instance per route handler, and each must write through the same buffer."""
 
     __slots__ = ("app", "log")
 
-    def __init__(self, app: ASGIApp, log_path: str) -> None:
+    def __init__(self, app: ASGIApp, log: LineLog) -> None:
         self.app = app
-        self.log = LineLog(log_path)
+        self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

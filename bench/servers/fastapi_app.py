@@ -19,6 +19,7 @@ from _common import (
     ROUTES,
     STATIC_PREFIX,
     Config,
+    LineLog,
     post_reply,
     route_path,
     route_reply,
@@ -65,12 +66,12 @@ def build(scenario: str, cfg: Config) -> FastAPI:
             app.add_middleware(PassThrough)
         add_hello(app)
     elif scenario == "realistic":
-        app.add_middleware(RequestLogger, log_path=cfg.log_path)
+        app.add_middleware(RequestLogger, log=LineLog(cfg.log_path))
         app.mount(STATIC_PREFIX, StaticFiles(directory=cfg.static_dir))
         app.add_api_route(POST_PATH, post, methods=["POST"])
         add_routes(app)
     elif scenario == "plaintext_logger":
-        app.add_middleware(RequestLogger, log_path=cfg.log_path)
+        app.add_middleware(RequestLogger, log=LineLog(cfg.log_path))
         add_hello(app)
     else:
         raise SystemExit(f"fastapi: unknown scenario {scenario!r}")

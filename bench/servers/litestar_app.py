@@ -17,6 +17,7 @@ from _common import (
     ROUTES,
     STATIC_PREFIX,
     Config,
+    LineLog,
     post_reply,
     route_path,
     route_reply,
@@ -46,12 +47,15 @@ async def receive(data: dict[str, Any]) -> dict[str, Any]:
     return post_reply(data)
 
 
+def request_logger(cfg: Config) -> DefineMiddleware:
+    return DefineMiddleware(RequestLogger, log=LineLog(cfg.log_path))
+
+
 def api_routes() -> list[ControllerRouterHandler]:
     return [route_handler(i) for i in range(ROUTES)]
 
 
 def build(scenario: str, cfg: Config) -> Litestar:
-    logger = DefineMiddleware(RequestLogger, log_path=cfg.log_path)
     if scenario in ("plaintext", "plaintext_router"):
         return Litestar(route_handlers=[hello])
     if scenario == "json_router":
@@ -62,9 +66,11 @@ def build(scenario: str, cfg: Config) -> Litestar:
         return Litestar(route_handlers=[hello], middleware=[PassThrough] * MIDDLEWARE)
     if scenario == "realistic":
         static = create_static_files_router(path=STATIC_PREFIX, directories=[cfg.static_dir])
-        return Litestar(route_handlers=[static, receive, *api_routes()], middleware=[logger])
+        return Litestar(
+            route_handlers=[static, receive, *api_routes()], middleware=[request_logger(cfg)]
+        )
     if scenario == "plaintext_logger":
-        return Litestar(route_handlers=[hello], middleware=[logger])
+        return Litestar(route_handlers=[hello], middleware=[request_logger(cfg)])
     raise SystemExit(f"litestar: unknown scenario {scenario!r}")
 
 

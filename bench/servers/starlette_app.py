@@ -14,6 +14,7 @@ from _common import (
     ROUTES,
     STATIC_PREFIX,
     Config,
+    LineLog,
     post_reply,
     route_path,
     route_reply,
@@ -68,11 +69,11 @@ def build(scenario: str, cfg: Config) -> Starlette:
             *api_routes(),
         ]
         return Starlette(
-            routes=routes, middleware=[Middleware(RequestLogger, log_path=cfg.log_path)]
+            routes=routes, middleware=[Middleware(RequestLogger, log=LineLog(cfg.log_path))]
         )
     if scenario == "plaintext_logger":
         return Starlette(
-            routes=hello_route, middleware=[Middleware(RequestLogger, log_path=cfg.log_path)]
+            routes=hello_route, middleware=[Middleware(RequestLogger, log=LineLog(cfg.log_path))]
         )
     raise SystemExit(f"starlette: unknown scenario {scenario!r}")
 
