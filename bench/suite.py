@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import importlib.util
 import json
 import os
 import platform
@@ -104,6 +105,17 @@ LABELS = {
     "koajs": "Koa.js 3 (Node)",
 }
 PY_FRAMEWORKS = ("raw", "aiohttp", "starlette", "fastapi", "litestar", "blacksheep", "sanic", "koa")
+#: The Python modules each peer's server imports (checked before a run).
+PEER_MODULES = {
+    "raw": ("aiohttp",),
+    "aiohttp": ("aiohttp",),
+    "starlette": ("starlette", "uvicorn", "httptools"),
+    "fastapi": ("fastapi", "uvicorn", "httptools"),
+    "litestar": ("litestar", "uvicorn", "httptools"),
+    "blacksheep": ("blacksheep", "uvicorn", "httptools"),
+    "sanic": ("sanic",),
+    "koa": ("koa.core", "koa.router", "koa.bodyparser", "koa.logger", "koa.static", "koa.mount"),
+}
 #: The Python frameworks Koa for Python is compared with (raw aiohttp is the baseline).
 PY_RIVALS = ("aiohttp", "starlette", "fastapi", "litestar", "blacksheep", "sanic")
 
@@ -1090,6 +1102,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return opts
 
 
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # its parent package is missing
+        return False
+
+
 def check_tools(peers: list[Peer]) -> None:
     missing = [t for t in ("wrk", "taskset") if shutil.which(t) is None]
     if any(p.framework == "koajs" for p in peers):
@@ -1097,6 +1116,11 @@ def check_tools(peers: list[Peer]) -> None:
             missing.append("node")
         elif not (NODE_DIR / "node_modules" / "koa").is_dir():
             missing.append("bench/node/node_modules (npm ci --prefix bench/node)")
+    needs = {p.framework: PEER_MODULES.get(p.framework, ()) for p in peers}
+    if any(p.loop == "uvloop" for p in peers):
+        needs["uvloop"] = ("uvloop",)
+    for modules in needs.values():
+        missing += [m for m in modules if not _importable(m) and m not in missing]
     if missing:
         raise SystemExit(f"missing: {', '.join(missing)}; run bench/run.sh to install them")
 
