@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from koa.bodyparser._qs import parse_form
+from koa.bodyparser._qs import _decode, parse_form
+from koa.core.http import safe_decode_uri_component
 
 
 @pytest.mark.parametrize(
@@ -72,3 +75,22 @@ def test_the_limits_are_options() -> None:
     assert parse_form("a[b]=1", depth=0) == {"a[b]": "1"}
     assert parse_form("a=1&b=2&c=3", parameter_limit=2) == {"a": "1", "b": "2"}
     assert parse_form("a[25]=1", array_limit=30) == {"a": ["1"]}
+
+
+# -- the fast decoder agrees with decodeURIComponent's rules ---------------------
+
+_escapes = st.builds(lambda b: f"%{b:02X}", st.integers(0, 255)) | st.builds(
+    lambda b: f"%{b:02x}", st.integers(0, 255)
+)
+_pieces = (
+    _escapes
+    | st.sampled_from(
+        ["%", "%z", "%4", "%zz", "+", "%2B", "%E2%82%AC", "%F0%9F%98%80", "é", "\U0001f600"]
+    )
+    | st.text(max_size=3)
+)
+
+
+@given(st.lists(_pieces, max_size=8).map("".join))
+def test_form_strings_decode_as_decode_uri_component_after_plus_to_space(text: str) -> None:
+    assert _decode(text) == safe_decode_uri_component(text.replace("+", " "))

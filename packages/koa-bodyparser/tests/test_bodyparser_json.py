@@ -47,3 +47,17 @@ def test_accepted_json(text: str, strict: bool, expected: object) -> None:
 def test_rejected_json_raises_value_error(text: str, strict: bool) -> None:
     with pytest.raises(ValueError):
         parse_json(text, strict=strict)
+
+
+def test_every_spelling_of_a_proto_key_is_refused() -> None:
+    # Each of the nine characters written as itself or as a \u escape.
+    import itertools
+
+    name = "__proto__"
+    for escaped in itertools.product((False, True), repeat=len(name)):
+        key = "".join(
+            f"\\u{ord(char):04x}" if escape else char
+            for char, escape in zip(name, escaped, strict=True)
+        )
+        with pytest.raises(ValueError, match="forbidden prototype property"):
+            parse_json('{"a": [{"' + key + '": {}}]}')

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from koa.core.http import safe_decode_uri_component
 
@@ -35,6 +36,7 @@ _DOTS = re.compile(r"\.([^.\[]+)")
 _GROUP = re.compile(r"\[[^\[\]]*\]")
 _INDEX = re.compile(r"0|[1-9][0-9]*")
 _PROTO = "__proto__"
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class _Array:
@@ -67,9 +69,26 @@ class _Array:
 
 
 def _decode(text: str) -> str:
+    """``+`` as a space, then :func:`safe_decode_uri_component`, faster.
+
+    ``unquote_to_bytes`` decodes every escape at once; decoding its bytes as
+    UTF-8 fails exactly when one run of escapes is not UTF-8 on its own (a run
+    ends next to a whole character, which cannot complete or continue it),
+    which is when ``decodeURIComponent`` fails. A ``%`` that does not start an
+    escape fails it too: such text is kept as it is, as qs keeps it.
+    """
     if "+" in text:
         text = text.replace("+", " ")
-    return safe_decode_uri_component(text)
+    if "%" not in text:
+        return text
+    if _BAD_ESCAPE.search(text):
+        return text
+    try:
+        return unquote_to_bytes(text).decode("utf-8")
+    except UnicodeDecodeError:  # a run of escapes that is not UTF-8
+        return text
+    except UnicodeEncodeError:  # a lone surrogate in text: the general path
+        return safe_decode_uri_component(text)
 
 
 def _split_key(key: str, depth: int) -> list[str] | None:
