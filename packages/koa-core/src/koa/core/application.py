@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.web_request import BaseRequest
 
 from ._loops import Loop, run
-from ._respond import respond, respond_buffered
+from ._respond import respond
 from ._server import (
     HEADERS_TIMEOUT,
     KEEPALIVE_TIMEOUT,
@@ -150,18 +150,12 @@ class Koa:
             try:
                 try:
                     await start(ctx, None)
-                    buffered = respond_buffered(ctx)  # the fast path: no coroutine
-                    if buffered is not None:
-                        return buffered
                     return await respond(ctx)
                 except Exception as err:
                     ctx.onerror(err)
                     if ctx.response.header_sent or ctx.respond is False:
                         return ctx.response.res
-                    buffered = respond_buffered(ctx)  # the error's text
-                    if buffered is not None:
-                        return buffered
-                    return await respond(ctx)
+                    return await respond(ctx)  # the error's answer
             finally:
                 current.reset(token)
 
