@@ -94,3 +94,28 @@ _pieces = (
 @given(st.lists(_pieces, max_size=8).map("".join))
 def test_form_strings_decode_as_decode_uri_component_after_plus_to_space(text: str) -> None:
     assert _decode(text) == safe_decode_uri_component(text.replace("+", " "))
+
+
+_form_pieces = _pieces | st.sampled_from(
+    ["&", "=", "]=", "[", "]", "a[b]", ".", "%5B", "%5D", "\ufffd"]
+)
+
+
+@given(st.lists(_form_pieces, max_size=12).map("".join))
+def test_the_fast_pair_parser_agrees_with_qs_rules_or_steps_aside(text: str) -> None:
+    from koa.bodyparser._qs import _fast_pairs, _slow_pairs
+
+    fast = _fast_pairs(text, 1000)
+    if fast is not None:  # ("", "") pairs (from "" or "=") are dropped anyway
+        assert [p for p in fast if p != ("", "")] == [
+            p for p in _slow_pairs(text, 1000) if p != ("", "")
+        ]
+
+
+@given(st.lists(_form_pieces, max_size=12).map("".join), st.integers(1, 4))
+def test_the_parameter_limit_holds_on_the_fast_path(text: str, limit: int) -> None:
+    from koa.bodyparser._qs import _pairs, _slow_pairs
+
+    assert [p for p in _pairs(text, limit) if p != ("", "")] == [
+        p for p in _slow_pairs(text, limit) if p != ("", "")
+    ]

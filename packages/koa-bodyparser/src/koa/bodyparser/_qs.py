@@ -30,6 +30,12 @@ from urllib.parse import unquote_to_bytes
 
 from koa.core.http import safe_decode_uri_component
 
+query_to_pairs: Any
+try:  # yarl: aiohttp's URL library, its compiled form parser
+    from yarl import query_to_pairs
+except ImportError:  # pragma: no cover - a yarl older than aiohttp 3.14's
+    query_to_pairs = None
+
 __all__ = ["parse_form"]
 
 _DOTS = re.compile(r"\.([^.\[]+)")
@@ -89,6 +95,42 @@ def _decode(text: str) -> str:
         return text
     except UnicodeEncodeError:  # a lone surrogate in text: the general path
         return safe_decode_uri_component(text)
+
+
+def _fast_pairs(text: str, parameter_limit: int) -> list[tuple[str, str]] | None:
+    """The decoded pairs by yarl's compiled parser (aiohttp's own for forms),
+    or ``None`` where its result could differ from :func:`_slow_pairs`'s: more
+    pairs than the limit, a ``%`` that starts no escape (qs keeps that whole
+    string undecoded, yarl only the ``%``), an escape run that is not UTF-8
+    (yarl writes U+FFFD, qs keeps the string: any U+FFFD falls back) or a
+    value holding ``]=`` (qs splits such a pair at the ``]=``)."""
+    if query_to_pairs is None or text.count("&") >= parameter_limit:
+        return None
+    if "%" in text and _BAD_ESCAPE.search(text):
+        return None
+    pairs: list[tuple[str, str]] = query_to_pairs(text)
+    for key, value in pairs:
+        if "\ufffd" in key or "\ufffd" in value or "]=" in value:
+            return None
+    return pairs
+
+
+def _slow_pairs(text: str, parameter_limit: int) -> list[tuple[str, str]]:
+    pairs = []
+    for part in text.split("&", parameter_limit)[:parameter_limit]:
+        bracket_equals = part.find("]=")
+        pos = part.find("=") if bracket_equals == -1 else bracket_equals + 1
+        if pos == -1:
+            pairs.append((_decode(part), ""))
+        else:
+            pairs.append((_decode(part[:pos]), _decode(part[pos + 1 :])))
+    return pairs
+
+
+def _pairs(text: str, parameter_limit: int) -> list[tuple[str, str]]:
+    """The first *parameter_limit* ``key=value`` pairs, decoded (qs's rules)."""
+    fast = _fast_pairs(text, parameter_limit)
+    return _slow_pairs(text, parameter_limit) if fast is None else fast
 
 
 def _split_key(key: str, depth: int) -> list[str] | None:
@@ -209,13 +251,7 @@ def parse_form(
         text = re.sub("%5[Dd]", "]", text)
 
     values: dict[str, Any] = {}
-    for part in text.split("&", parameter_limit)[:parameter_limit]:
-        bracket_equals = part.find("]=")
-        pos = part.find("=") if bracket_equals == -1 else bracket_equals + 1
-        if pos == -1:
-            key, value = _decode(part), ""
-        else:
-            key, value = _decode(part[:pos]), _decode(part[pos + 1 :])
+    for key, value in _pairs(text, parameter_limit):
         if key in values:
             current = values[key]
             if isinstance(current, _Array):
