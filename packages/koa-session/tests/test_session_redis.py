@@ -88,10 +88,38 @@ async def test_logout_deletes_the_redis_key(redis_url: str) -> None:
         assert await store.client.exists("koa:sess:" + key) == 0
 
 
-async def test_a_browser_session_has_no_ttl(redis_url: str) -> None:
+async def test_a_browser_session_is_kept_for_session_ttl_a_day_by_default(
+    redis_url: str,
+) -> None:
     async with redis_store(redis_url) as store, browser(make_app(store, max_age="session")) as c:
         key = (await c.get("/count")).json()["key"]
+        assert 86_000 < await store.client.ttl("koa:sess:" + key) <= 86_400
+
+
+async def test_every_save_renews_a_browser_sessions_ttl(redis_url: str) -> None:
+    async with (
+        redis_store(redis_url, session_ttl=30) as store,
+        browser(make_app(store, max_age="session")) as c,
+    ):
+        key = (await c.get("/count")).json()["key"]
+        await store.client.pexpire("koa:sess:" + key, 5_000)
+        await c.get("/count")
+        assert 25_000 < await store.client.pttl("koa:sess:" + key) <= 30_000
+
+
+async def test_session_ttl_none_keeps_a_browser_session_until_destroyed(redis_url: str) -> None:
+    async with (
+        redis_store(redis_url, session_ttl=None) as store,
+        browser(make_app(store, max_age="session")) as c,
+    ):
+        key = (await c.get("/count")).json()["key"]
         assert await store.client.ttl("koa:sess:" + key) == -1
+
+
+@pytest.mark.parametrize("session_ttl", [0, -1.0, float("nan")])
+def test_session_ttl_must_be_positive_or_none(session_ttl: float) -> None:
+    with pytest.raises(ValueError, match="session_ttl"):
+        RedisStore("redis://127.0.0.1:1/0", session_ttl=session_ttl)
 
 
 async def test_the_prefix_names_the_keys(redis_url: str) -> None:

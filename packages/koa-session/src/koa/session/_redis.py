@@ -24,20 +24,35 @@ class RedisStore:
     (``"redis://localhost:6379/0"``, for which the store makes its own client
     and closes it in :meth:`close`). Each session is one string key,
     ``prefix + external key``, holding the session's JSON, with a TTL of the
-    session's ``max_age`` (a browser-session ``"session"`` lifetime sets no TTL).
+    session's ``max_age``. A browser-session (``max_age="session"``) lifetime
+    has no end the server knows of, so its key gets *session_ttl* seconds (one
+    day by default, koa-session's default lifetime), renewed by every save:
+    without one, every session a client can make the app save (a flood of
+    cookie-less requests) would stay in Redis forever, as with koa-redis.
+    ``session_ttl=None`` keeps them forever.
 
     Every call is bounded by *timeout* seconds. A Redis server that is down,
     refuses, or answers later than that raises :class:`StoreUnavailable`, which
     the session middleware turns into a ``503`` (and one log line), never a hang.
     """
 
-    __slots__ = ("_owns_client", "client", "prefix", "timeout")
+    __slots__ = ("_owns_client", "client", "prefix", "session_ttl", "timeout")
 
     def __init__(
-        self, client_or_url: Redis | str, *, prefix: str = "koa:sess:", timeout: float = 1.0
+        self,
+        client_or_url: Redis | str,
+        *,
+        prefix: str = "koa:sess:",
+        timeout: float = 1.0,
+        session_ttl: float | None = 86400,
     ) -> None:
         if timeout <= 0:
             raise ValueError("RedisStore(timeout=...) must be a positive number of seconds")
+        if session_ttl is not None and not session_ttl > 0:
+            raise ValueError(
+                "RedisStore(session_ttl=...) must be a positive number of seconds, "
+                "or None to keep browser sessions until they are destroyed"
+            )
         if isinstance(client_or_url, str):
             try:
                 from redis.asyncio import Redis
@@ -54,6 +69,7 @@ class RedisStore:
             self._owns_client = False
         self.prefix = prefix
         self.timeout = timeout
+        self.session_ttl = session_ttl
 
     async def _call(self, what: str, command: Any) -> Any:
         try:
@@ -91,8 +107,9 @@ class RedisStore:
         changed: bool,
         ctx: Context,
     ) -> None:
-        """``SET prefix+key json PX max_age`` (no TTL for ``"session"``)."""
-        ttl = None if max_age == "session" else max(1, round(float(max_age) * 1000))
+        """``SET prefix+key json PX max_age`` (``session_ttl`` for ``"session"``)."""
+        seconds = self.session_ttl if max_age == "session" else float(max_age)
+        ttl = None if seconds is None else max(1, round(seconds * 1000))
         await self._call("SET", self.client.set(self.prefix + key, dumps(sess), px=ttl))
 
     async def destroy(self, key: str, *, ctx: Context) -> None:
