@@ -20,6 +20,11 @@ combine repeated keys into lists; then expand each distinct key into a chain
 of segments and merge the small tree it describes into the result, with qs's
 merge rules. JavaScript arrays, which may have holes while merging, are
 :class:`_Array` until the final compaction turns them into lists.
+
+The pairs are split and decoded by yarl's compiled parser (aiohttp's own for
+``request.post()``) whenever its result is provably the one above, and by the
+Python parser otherwise (see :func:`_fast_values`); a form whose keys are all
+flat skips the merging.
 """
 
 from __future__ import annotations
@@ -97,25 +102,55 @@ def _decode(text: str) -> str:
         return safe_decode_uri_component(text)
 
 
-def _fast_pairs(text: str, parameter_limit: int) -> list[tuple[str, str]] | None:
-    """The decoded pairs by yarl's compiled parser (aiohttp's own for forms),
-    or ``None`` where its result could differ from :func:`_slow_pairs`'s: more
-    pairs than the limit, a ``%`` that starts no escape (qs keeps that whole
-    string undecoded, yarl only the ``%``), an escape run that is not UTF-8
-    (yarl writes U+FFFD, qs keeps the string: any U+FFFD falls back) or a
-    value holding ``]=`` (qs splits such a pair at the ``]=``)."""
-    if query_to_pairs is None or text.count("&") >= parameter_limit:
+def _fast_values(text: str, parameter_limit: int) -> tuple[dict[str, Any], bool, bool] | None:
+    """:func:`_values` by yarl's compiled parser (what aiohttp's
+    ``request.post()`` uses), or ``None`` where its result may differ from
+    qs's; then the Python parser answers. yarl splits a pair at its first
+    ``=`` and decodes each string, where qs (after reading ``%5B``/``%5D`` as
+    brackets) splits at a ``]=`` and keeps a string it cannot decode as it is.
+    So ``None`` when:
+
+    * *text* has more pairs than *parameter_limit* (qs ignores the rest);
+    * a decoded string holds ``%`` and *text* has no ``%25``: a ``%`` that
+      starts no escape, which yarl keeps alone (with ``%25``, a regex looks);
+    * a decoded string holds U+FFFD: yarl's replacement for escapes that are
+      not UTF-8 (or a real one);
+    * a decoded string holds ``]=``: qs may split that pair elsewhere.
+
+    Each test is one pass in C over all the strings joined by ``"\x00"``
+    (which cannot form ``]=`` across two strings); one-character tests are
+    ``memchr``.
+    """
+    if query_to_pairs is None:
         return None
-    if "%" in text and _BAD_ESCAPE.search(text):
+    if len(text) >= parameter_limit and text.count("&") >= parameter_limit:
+        return None
+    escaped_percent = "%25" in text
+    if escaped_percent and _BAD_ESCAPE.search(text):
         return None
     pairs: list[tuple[str, str]] = query_to_pairs(text)
-    for key, value in pairs:
-        if "\ufffd" in key or "\ufffd" in value or "]=" in value:
-            return None
-    return pairs
+    values: dict[str, Any] = dict(pairs)
+    repeated = len(values) != len(pairs)
+    if repeated:  # a key given twice: dict() kept the last value only
+        strings = "\x00".join(map("\x00".join, pairs))
+    else:
+        strings = "\x00".join(values) + "\x00" + "\x00".join(values.values())
+    if (
+        (not escaped_percent and "%" in strings)
+        or "\ufffd" in strings
+        or ("]" in strings and "]=" in strings)
+    ):
+        return None
+    if not repeated:
+        keys = "\x00".join(values)
+        return values, "[" in keys or "." in keys, False
+    return _collect(pairs)
 
 
 def _slow_pairs(text: str, parameter_limit: int) -> list[tuple[str, str]]:
+    if "%5" in text:  # qs reads escaped brackets as brackets
+        text = re.sub("%5[Bb]", "[", text)
+        text = re.sub("%5[Dd]", "]", text)
     pairs = []
     for part in text.split("&", parameter_limit)[:parameter_limit]:
         bracket_equals = part.find("]=")
@@ -127,10 +162,32 @@ def _slow_pairs(text: str, parameter_limit: int) -> list[tuple[str, str]]:
     return pairs
 
 
-def _pairs(text: str, parameter_limit: int) -> list[tuple[str, str]]:
-    """The first *parameter_limit* ``key=value`` pairs, decoded (qs's rules)."""
-    fast = _fast_pairs(text, parameter_limit)
-    return _slow_pairs(text, parameter_limit) if fast is None else fast
+def _collect(pairs: list[tuple[str, str]]) -> tuple[dict[str, Any], bool, bool]:
+    """Repeated keys combined into arrays: ``(values, nested, repeated)``, where
+    *nested* says a key holds ``[`` or ``.`` and *repeated* that an array was
+    made."""
+    values: dict[str, Any] = {}
+    nested = repeated = False
+    for key, value in pairs:
+        if key in values:
+            current = values[key]
+            if isinstance(current, _Array):
+                current.push(value)
+            else:
+                values[key] = _Array.of([current, value])
+                repeated = True
+        else:
+            values[key] = value
+            if "[" in key or "." in key:
+                nested = True
+    return values, nested, repeated
+
+
+def _values(text: str, parameter_limit: int) -> tuple[dict[str, Any], bool, bool]:
+    """The first *parameter_limit* pairs, decoded with qs's rules, repeated
+    keys combined: ``(values, nested, repeated)`` (see :func:`_collect`)."""
+    fast = _fast_values(text, parameter_limit)
+    return _collect(_slow_pairs(text, parameter_limit)) if fast is None else fast
 
 
 def _split_key(key: str, depth: int) -> list[str] | None:
@@ -246,20 +303,11 @@ def parse_form(
     """Parse a urlencoded body as ``qs.parse(text, {allowDots: true})`` does."""
     if not text:
         return {}
-    if "%5" in text:
-        text = re.sub("%5[Bb]", "[", text)
-        text = re.sub("%5[Dd]", "]", text)
-
-    values: dict[str, Any] = {}
-    for key, value in _pairs(text, parameter_limit):
-        if key in values:
-            current = values[key]
-            if isinstance(current, _Array):
-                current.push(value)
-            else:
-                values[key] = _Array.of([current, value])
-        else:
-            values[key] = value
+    values, nested, repeated = _values(text, parameter_limit)
+    if not nested:  # every key flat: the values are the result
+        values.pop("", None)
+        values.pop(_PROTO, None)
+        return _compact(values) if repeated else values
 
     result: dict[str, Any] = {}
     for key, value in values.items():
