@@ -251,13 +251,18 @@ async def test_logging_is_the_default_output(
     ]
 
 
-async def test_without_logging_handlers_lines_go_to_stderr(
+async def test_without_logging_handlers_lines_go_to_stderr_within_the_flush_interval(
     client: ClientFor, capsys: pytest.CaptureFixture[str]
 ) -> None:
     log = logging.getLogger("koa.logger")
     log.propagate = False  # as if nothing were configured
     await (await client(Koa().use(logger(colors=False)))).get("/")
-    err = capsys.readouterr().err
+    err = ""
+    for _ in range(200):  # written FLUSH_INTERVAL (0.1 s) later; wait up to 10 s
+        err += capsys.readouterr().err
+        if "  --> GET / 404 " in err:
+            break
+        await asyncio.sleep(0.05)
     assert "  <-- GET /\n" in err and "  --> GET / 404 " in err
 
 

@@ -32,8 +32,15 @@ def status_color(status: int) -> str:
     return _STATUS_COLORS.get(status // 100, "yellow")
 
 
+# The common texts, made once: a table lookup instead of a format per line.
+_SMALL_TIMES: Final = tuple(f"{ms}ms" for ms in range(1000))
+_SMALL_SIZES: Final = tuple(f"{size}b" for size in range(1024))
+
+
 def human_time(milliseconds: int) -> str:
     """``"12ms"``, ``"1,234ms"``; ``"12s"`` from 10 seconds on."""
+    if 0 <= milliseconds < 1000:
+        return _SMALL_TIMES[milliseconds]
     if milliseconds < 10_000:
         return f"{milliseconds:,}ms"
     return f"{round(milliseconds / 1000):,}s"
@@ -41,6 +48,8 @@ def human_time(milliseconds: int) -> str:
 
 def human_bytes(size: int) -> str:
     """The ``bytes`` package's format, lower-cased: ``11b``, ``1.9kb``, ``2mb``."""
+    if 0 <= size < 1024:
+        return _SMALL_SIZES[size]
     for unit, scale in _UNITS:
         if size >= scale:
             # "1.50" -> "1.5", "2.00" -> "2" (there is always a ".")
@@ -56,7 +65,7 @@ class Formats:
     """The printf-style formats of the request and response lines, built once
     per middleware, with or without ANSI colours."""
 
-    __slots__ = ("colors", "request", "responses")
+    __slots__ = ("_by_status", "colors", "request", "responses")
 
     def __init__(self, colors: bool) -> None:
         self.colors = colors
@@ -69,7 +78,14 @@ class Formats:
                 status = _paint(color if colors else None, "%s")
                 painted = _paint(marker_color if colors else None, marker)
                 self.responses[marker, color] = f"  {painted} {bold} {gray} {status} {gray} {gray}"
+        self._by_status: dict[tuple[str, int], str] = {}
 
     def response(self, marker: str, status: int) -> str:
         """The format of a response line (``-->``, ``xxx`` or ``-x-``)."""
-        return self.responses[marker, status_color(status)]
+        try:
+            return self._by_status[marker, status]
+        except KeyError:
+            fmt = self.responses[marker, status_color(status)]
+            if len(self._by_status) < 4096:  # statuses are few; bound it anyway
+                self._by_status[marker, status] = fmt
+            return fmt

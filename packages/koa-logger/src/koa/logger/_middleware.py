@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import os
 import sys
 import time
 from collections.abc import AsyncGenerator, Callable, Mapping
+from json.encoder import encode_basestring_ascii
 from typing import Any, Literal
 
 from aiohttp import web
@@ -30,6 +32,7 @@ from koa.core import Context, Middleware, Next, close_stream, is_stream, iterate
 from koa.core.http import EMPTY_STATUSES, client_gone
 
 from ._format import Formats, human_bytes, human_time
+from ._output import STDERR
 
 __all__ = ["Fields", "Transporter", "logger"]
 
@@ -43,15 +46,31 @@ Fields = Callable[[Context], Mapping[str, Any] | None]
 Transporter = Callable[[str, list[Any]], Any]
 
 _log = logging.getLogger("koa.logger")
+#: The args given to the default output, which does not read them.
+_NO_ARGS: list[Any] = []
+#: Body types that are never streamed (no stream checks for them).
+_BUFFERED = frozenset({str, bytes, dict, list, type(None)})
+#: ``json.dumps(record, separators=(",", ":"), default=str)``, the encoder
+#: built once instead of per line.
+_encode_any = json.JSONEncoder(separators=(",", ":"), default=str).encode
+_encode_str: Callable[[str], str] = encode_basestring_ascii
+_OUTCOMES = {"-->": "ok", "xxx": "error", "-x-": "aborted"}
 
 
 def _emit_to_logging(line: str, args: list[Any]) -> None:
     # The middleware checked the level once per request. makeRecord + handle
     # is logger.info() without its stack walk (findCaller): half the cost.
     if _log.hasHandlers():
+        STDERR.flush()  # lines kept from before logging was configured go first
         _log.handle(_log.makeRecord(_log.name, logging.INFO, "", 0, line, (), None))
-    else:  # nothing configured: print, as koa-logger does
-        print(line, file=sys.stderr, flush=True)
+    else:  # nothing configured: to stderr, as koa-logger prints to stdout
+        STDERR.write(line)
+
+
+def _flush_on_shutdown(app: Any) -> None:
+    """The ``on_shutdown`` hook the default output adds: lines kept in memory
+    are written before the process (a worker, say) exits."""
+    STDERR.flush()
 
 
 def _auto_colors() -> bool:
@@ -136,14 +155,16 @@ def logger(
     ``transporter(line, args)`` receives every line; by default lines go to
     the ``koa.logger`` logger at INFO level (its level is set to INFO unless
     you set one; with no logging handler configured anywhere, lines are
-    printed to stderr). ``colors``: ANSI colours, by default only when stderr
-    is a terminal and ``NO_COLOR`` is not set. ``format="json"``: one JSON
-    object per response for production (method, path, status, duration in
-    ms, bytes, ip, request_id when the request has one, outcome), no request
-    line, no colours. ``fields(ctx)``: extra fields merged into each JSON
-    line, called when the line is written (while the request's trace span is
-    current, with koa-opentelemetry's ``log_fields``); they never replace the
-    logger's own fields, and a ``fields`` that raises is logged and skipped.
+    written to stderr in batches, at most 0.1 s after they are logged, and
+    at the app's shutdown and the interpreter's exit). ``colors``: ANSI
+    colours, by default only when stderr is a terminal and ``NO_COLOR`` is
+    not set. ``format="json"``: one JSON object per response for production
+    (method, path, status, duration in ms, bytes, ip, request_id when the
+    request has one, outcome), no request line, no colours. ``fields(ctx)``:
+    extra fields merged into each JSON line, called when the line is written
+    (while the request's trace span is current, with koa-opentelemetry's
+    ``log_fields``); they never replace the logger's own fields, and a
+    ``fields`` that raises is logged and skipped.
     """
     if transporter is not None and not callable(transporter):
         raise TypeError(f"transporter must be a function, got {transporter!r}")
@@ -151,11 +172,14 @@ def logger(
         raise ValueError(f"format must be 'dev' or 'json', got {format!r}")
     if fields is not None and not callable(fields):
         raise TypeError(f"fields must be a function (ctx) -> dict, got {fields!r}")
+    default_output = transporter is None
     emit: Transporter = transporter or _emit_to_logging
-    if transporter is None and _log.level == logging.NOTSET:
+    if default_output and _log.level == logging.NOTSET:
         _log.setLevel(logging.INFO)
     formats = Formats(_auto_colors() if colors is None else bool(colors))
     json_mode = format == "json"
+    # The app that last got the flush hook (one identity check per request).
+    hooked: list[Any] = [None]
 
     def report(ctx: Context, start: float, marker: str, status: int, sent: int | None) -> None:
         elapsed = time.perf_counter() - start
@@ -167,28 +191,40 @@ def logger(
         if json_mode:
             if status in EMPTY_STATUSES or ctx.method == "HEAD":
                 size = 0
-            record = _json_record(ctx, marker, status, elapsed, size)
+            record, text = _json_record(ctx, marker, status, elapsed, size)
             if fields is not None:
                 _add_fields(record, fields, ctx)
-            emit(json.dumps(record, separators=(",", ":"), default=str), [record])
-            return
-        if marker == "xxx":
-            length = "-"
-        elif status in EMPTY_STATUSES:
-            length = ""
+                text = None  # fields of any type: the general encoder
+            emit(_encode_json(record) if text is None else text, [record])
         else:
-            length = human_bytes(size) if size else "-"  # koa-logger: 0 is "-"
-        fmt = formats.response(marker, status)
-        args = (ctx.method, ctx.original_url, status, human_time(int(elapsed * 1000)), length)
-        emit(fmt % args, [fmt, *args])
+            if marker == "xxx":
+                length = "-"
+            elif status in EMPTY_STATUSES:
+                length = ""
+            else:
+                length = human_bytes(size) if size else "-"  # koa-logger: 0 is "-"
+            fmt = formats.response(marker, status)
+            method, url = ctx.method, ctx.original_url
+            took = human_time(int(elapsed * 1000))
+            line = fmt % (method, url, status, took, length)
+            emit(line, _NO_ARGS if default_output else [fmt, method, url, status, took, length])
+        if marker == "xxx" and default_output:
+            STDERR.flush()  # before the traceback Koa prints next
 
     async def logger_middleware(ctx: Context, next: Next) -> Any:
-        if transporter is None and not _log.isEnabledFor(logging.INFO):
-            return await next()
+        if default_output:
+            if not _log.isEnabledFor(logging.INFO):
+                return await next()
+            app = ctx.app
+            if app is not hooked[0]:
+                hooked[0] = app
+                if _flush_on_shutdown not in app.on_shutdown:
+                    app.on_shutdown.append(_flush_on_shutdown)
         start = time.perf_counter()
         if not json_mode:
             fmt = formats.request
-            emit(fmt % (ctx.method, ctx.original_url), [fmt, ctx.method, ctx.original_url])
+            method, url = ctx.method, ctx.original_url
+            emit(fmt % (method, url), _NO_ARGS if default_output else [fmt, method, url])
         try:
             result = await next()
         except Exception as err:
@@ -202,7 +238,8 @@ def logger(
 
         body = ctx.response.body
         if (
-            ctx.respond is False
+            type(body) in _BUFFERED  # the common case: no stream checks
+            or ctx.respond is False
             or ctx.method == "HEAD"
             or ctx.status in EMPTY_STATUSES
             or isinstance(body, web.StreamResponse)
@@ -234,19 +271,81 @@ def _add_fields(record: dict[str, Any], fields: Fields, ctx: Context) -> None:
         _log.warning("the logger's fields() raised; the line is written without", exc_info=True)
 
 
+def _encode_json(record: dict[str, Any]) -> str:
+    """``json.dumps(record, separators=(",", ":"), default=str)``, the same
+    text, written directly when every value is a str, int, finite float or
+    None (JSONEncoder's own output for them), else by the encoder."""
+    parts = []
+    for key, value in record.items():
+        kind = type(value)
+        if kind is str:
+            text = _encode_str(value)
+        elif kind is int:
+            text = int.__repr__(value)
+        elif value is None:
+            text = "null"
+        elif kind is float and math.isfinite(value):
+            text = float.__repr__(value)
+        else:
+            return _encode_any(record)
+        parts.append(_encode_str(key) + ":" + text)
+    return "{" + ",".join(parts) + "}"
+
+
 def _json_record(
     ctx: Context, marker: str, status: int, elapsed: float, size: int | None
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], str | None]:
+    """The record of a JSON line, and its text when it is made of the usual
+    types (``_encode_json(record)``'s text, written directly: 4x faster)."""
+    method = ctx.method
+    path = ctx.original_url.split("?", 1)[0]
+    duration = round(elapsed * 1000, 3)
+    if marker == "xxx":
+        size = None
+    ip = ctx.ip
+    outcome = _OUTCOMES[marker]
     record: dict[str, Any] = {
-        "method": ctx.method,
-        "path": ctx.original_url.split("?", 1)[0],
+        "method": method,
+        "path": path,
         "status": status,
-        "duration": round(elapsed * 1000, 3),
-        "bytes": None if marker == "xxx" else size,
-        "ip": ctx.ip,
-        "outcome": {"-->": "ok", "xxx": "error", "-x-": "aborted"}[marker],
+        "duration": duration,
+        "bytes": size,
+        "ip": ip,
+        "outcome": outcome,
     }
     request_id = ctx.state.get("request_id") or ctx.request.get("X-Request-Id")
     if request_id:
         record["request_id"] = request_id
-    return record
+    if (
+        type(ip) is not str
+        or isinstance(status, bool)
+        or not isinstance(status, int)
+        or not (size is None or type(size) is int)
+        or not math.isfinite(duration)
+    ):
+        return record, None
+    if request_id:
+        if type(request_id) is not str:
+            return record, None
+        tail = ',"request_id":' + _encode_str(request_id) + "}"
+    else:
+        tail = "}"
+    text = (
+        '{"method":'
+        + _encode_str(method)
+        + ',"path":'
+        + _encode_str(path)
+        + ',"status":'
+        + int.__repr__(status)
+        + ',"duration":'
+        + float.__repr__(duration)
+        + ',"bytes":'
+        + ("null" if size is None else int.__repr__(size))
+        + ',"ip":'
+        + _encode_str(ip)
+        + ',"outcome":"'
+        + outcome
+        + '"'
+        + tail
+    )
+    return record, text
