@@ -106,9 +106,10 @@ def outcome(encode: Any, value: Any) -> tuple[str, Any]:
         return type(err).__name__, str(err)
 
 
-def test_orjson_is_used_when_installed() -> None:
-    assert _fastjson.orjson is orjson
-    assert getattr(_body, "orjson") is orjson  # noqa: B009 - imported, not exported
+def test_orjson_is_used_when_installed_unless_koa_json_stdlib_is_set() -> None:
+    expected = None if _fastjson.FORCE_STDLIB else orjson
+    assert _fastjson.orjson is expected
+    assert getattr(_body, "orjson") is expected  # noqa: B009 - imported, not exported
 
 
 @given(json_values)
