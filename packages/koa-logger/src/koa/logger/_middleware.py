@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import AsyncGenerator, Callable, Mapping
 from json.encoder import encode_basestring_ascii
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from aiohttp import web
 
@@ -46,8 +46,6 @@ Fields = Callable[[Context], Mapping[str, Any] | None]
 Transporter = Callable[[str, list[Any]], Any]
 
 _log = logging.getLogger("koa.logger")
-#: The args given to the default output, which does not read them.
-_NO_ARGS: list[Any] = []
 #: Body types that are never streamed (no stream checks for them).
 _BUFFERED = frozenset({str, bytes, dict, list, type(None)})
 #: ``json.dumps(record, separators=(",", ":"), default=str)``, the encoder
@@ -57,14 +55,17 @@ _encode_str: Callable[[str], str] = encode_basestring_ascii
 _OUTCOMES = {"-->": "ok", "xxx": "error", "-x-": "aborted"}
 
 
-def _emit_to_logging(line: str, args: list[Any]) -> None:
+def _to_logging(line: str) -> None:
     # The middleware checked the level once per request. makeRecord + handle
     # is logger.info() without its stack walk (findCaller): half the cost.
-    if _log.hasHandlers():
-        STDERR.flush()  # lines kept from before logging was configured go first
-        _log.handle(_log.makeRecord(_log.name, logging.INFO, "", 0, line, (), None))
-    else:  # nothing configured: to stderr, as koa-logger prints to stdout
-        STDERR.write(line)
+    STDERR.flush()  # lines kept from before logging was configured go first
+    _log.handle(_log.makeRecord(_log.name, logging.INFO, "", 0, line, (), None))
+
+
+#: Where the default output writes a line: through ``logging`` when a handler
+#: is configured (asked once per request), else to stderr, as koa-logger
+#: prints to stdout.
+_to_stderr = STDERR.write
 
 
 def _flush_on_shutdown(app: Any) -> None:
@@ -172,16 +173,23 @@ def logger(
         raise ValueError(f"format must be 'dev' or 'json', got {format!r}")
     if fields is not None and not callable(fields):
         raise TypeError(f"fields must be a function (ctx) -> dict, got {fields!r}")
-    default_output = transporter is None
-    emit: Transporter = transporter or _emit_to_logging
-    if default_output and _log.level == logging.NOTSET:
+    # Called only when given (out is None): the default output is ``out``.
+    send = cast(Transporter, transporter)
+    if transporter is None and _log.level == logging.NOTSET:
         _log.setLevel(logging.INFO)
     formats = Formats(_auto_colors() if colors is None else bool(colors))
     json_mode = format == "json"
     # The app that last got the flush hook (one identity check per request).
     hooked: list[Any] = [None]
 
-    def report(ctx: Context, start: float, marker: str, status: int, sent: int | None) -> None:
+    def report(
+        ctx: Context,
+        start: float,
+        out: Callable[[str], None] | None,
+        marker: str,
+        status: int,
+        sent: int | None,
+    ) -> None:
         elapsed = time.perf_counter() - start
         # ctx.response.length serialises a JSON body to measure it, as Koa does;
         # an error line shows no length, so it does not ask.
@@ -195,7 +203,12 @@ def logger(
             if fields is not None:
                 _add_fields(record, fields, ctx)
                 text = None  # fields of any type: the general encoder
-            emit(_encode_json(record) if text is None else text, [record])
+            if text is None:
+                text = _encode_json(record)
+            if out is not None:
+                out(text)
+            else:
+                send(text, [record])
         else:
             if marker == "xxx":
                 length = "-"
@@ -206,13 +219,17 @@ def logger(
             fmt = formats.response(marker, status)
             method, url = ctx.method, ctx.original_url
             took = human_time(int(elapsed * 1000))
-            line = fmt % (method, url, status, took, length)
-            emit(line, _NO_ARGS if default_output else [fmt, method, url, status, took, length])
-        if marker == "xxx" and default_output:
+            if out is not None:
+                out(fmt % (method, url, status, took, length))
+            else:
+                args = [fmt, method, url, status, took, length]
+                send(fmt % (method, url, status, took, length), args)
+        if marker == "xxx" and out is not None:
             STDERR.flush()  # before the traceback Koa prints next
 
     async def logger_middleware(ctx: Context, next: Next) -> Any:
-        if default_output:
+        out: Callable[[str], None] | None = None
+        if transporter is None:
             if not _log.isEnabledFor(logging.INFO):
                 return await next()
             app = ctx.app
@@ -220,20 +237,24 @@ def logger(
                 hooked[0] = app
                 if _flush_on_shutdown not in app.on_shutdown:
                     app.on_shutdown.append(_flush_on_shutdown)
+            out = _to_logging if _log.hasHandlers() else _to_stderr
         start = time.perf_counter()
         if not json_mode:
             fmt = formats.request
             method, url = ctx.method, ctx.original_url
-            emit(fmt % (method, url), _NO_ARGS if default_output else [fmt, method, url])
+            if out is not None:
+                out(fmt % (method, url))
+            else:
+                send(fmt % (method, url), [fmt, method, url])
         try:
             result = await next()
         except Exception as err:
-            report(ctx, start, "xxx", _error_status(err), None)
+            report(ctx, start, out, "xxx", _error_status(err), None)
             raise
         except asyncio.CancelledError:
             # Cancelled: the client went away (aiohttp's handler_cancellation)
             # or the server is shutting down. koa-logger logs -x- on "close".
-            report(ctx, start, "-x-", ctx.status, None)
+            report(ctx, start, out, "-x-", ctx.status, None)
             raise
 
         body = ctx.response.body
@@ -245,12 +266,12 @@ def logger(
             or isinstance(body, web.StreamResponse)
             or not is_stream(body)
         ):
-            report(ctx, start, "-x-" if client_gone(ctx.req) else "-->", ctx.status, None)
+            report(ctx, start, out, "-x-" if client_gone(ctx.req) else "-->", ctx.status, None)
             return result
 
         def finished(counted: _CountingBody, outcome: str) -> None:
             gone = outcome == "error" or (outcome == "closed" and client_gone(ctx.req))
-            report(ctx, start, "-x-" if gone else "-->", ctx.status, counted.sent)
+            report(ctx, start, out, "-x-" if gone else "-->", ctx.status, counted.sent)
 
         # Replacing a stream drops Content-Length (Koa's rule): put it back.
         declared = ctx.response.get("Content-Length")
@@ -331,21 +352,9 @@ def _json_record(
     else:
         tail = "}"
     text = (
-        '{"method":'
-        + _encode_str(method)
-        + ',"path":'
-        + _encode_str(path)
-        + ',"status":'
-        + int.__repr__(status)
-        + ',"duration":'
-        + float.__repr__(duration)
-        + ',"bytes":'
-        + ("null" if size is None else int.__repr__(size))
-        + ',"ip":'
-        + _encode_str(ip)
-        + ',"outcome":"'
-        + outcome
-        + '"'
-        + tail
+        f'{{"method":{_encode_str(method)},"path":{_encode_str(path)},'
+        f'"status":{int.__repr__(status)},"duration":{float.__repr__(duration)},'
+        f'"bytes":{"null" if size is None else int.__repr__(size)},'
+        f'"ip":{_encode_str(ip)},"outcome":"{outcome}"{tail}'
     )
     return record, text
