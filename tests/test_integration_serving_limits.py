@@ -316,3 +316,30 @@ async def test_a_connection_idle_after_an_unread_body_is_still_closed_after_keep
     await writer.drain()
     assert await read_until_closed(reader, 1.0 + 1.0 + SLACK) == b""
     writer.close()
+
+
+async def test_listen_writes_no_access_log_even_with_logging_configured(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO):
+        async with (
+            await echo_app().listen(0, "127.0.0.1") as server,
+            aiohttp.ClientSession() as session,
+            session.get(server.url) as response,
+        ):
+            assert response.status == 200
+    assert not [r for r in caplog.records if r.name == "aiohttp.access"]
+
+
+async def test_listen_writes_aiohttps_access_log_when_given_its_logger(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    access = logging.getLogger("aiohttp.access")
+    with caplog.at_level(logging.INFO):
+        async with (
+            await echo_app().listen(0, "127.0.0.1", access_log=access) as server,
+            aiohttp.ClientSession() as session,
+            session.get(server.url) as response,
+        ):
+            assert response.status == 200
+    assert [r for r in caplog.records if r.name == "aiohttp.access"]
