@@ -477,7 +477,7 @@ def versions() -> dict[str, str]:
 
     found: dict[str, str] = {"Python": platform.python_version()}
     dists = ("aiohttp", "uvloop", "starlette", "uvicorn", "httptools", "fastapi", "pydantic")
-    dists += ("litestar", "msgspec", "blacksheep", "sanic", "ujson", "koa-core")
+    dists += ("litestar", "msgspec", "blacksheep", "sanic", "ujson", "orjson", "koa-core")
     for dist in dists:
         try:
             found[dist] = version(dist)
