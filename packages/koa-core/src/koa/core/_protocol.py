@@ -201,11 +201,18 @@ class _Protocol(RequestHandler):
     def eof_received(self) -> bool:  # type: ignore[override]
         # The client sent its last byte; it may still be reading (a
         # half-close). Node's rule: if that leaves a request that can never
-        # complete (unparsable, or its body cut short), the request still gets
-        # its answer, then the connection closes. Anything else (idle, or a
-        # complete request in flight) means the client is gone: close at once
-        # and cancel the handler, as before. Over TLS there is no half-close
-        # (asyncio's SSL transport ignores True, with a warning).
+        # complete (unparsable, its head or its body cut short), the request
+        # still gets its answer, then the connection closes. Anything else
+        # (idle, or a complete request in flight) means the client is gone:
+        # False closes at once, and the handler sees client_gone(). Over TLS
+        # there is no half-close (asyncio's SSL transport ignores True).
+        transport = self.transport
+        if transport is None:
+            return False
+        if self._koa_started is not None and self._koa_payload is None and self._waiter:
+            # Part of a request's head arrived, and the rest never will.
+            transport.write(_HEAD_CUT_SHORT)
+            return False
         incomplete = [
             payload
             for message, payload in self._messages
@@ -216,21 +223,7 @@ class _Protocol(RequestHandler):
         # body: nothing is left to answer.)
         if in_flight is not None and not in_flight.is_eof() and not self._koa_writer.output_size:
             incomplete.append(in_flight)
-        transport = self.transport
-        if (
-            self._koa_started is not None
-            and self._koa_payload is None
-            and self._waiter is not None
-            and transport is not None
-        ):
-            # Part of a request's head arrived, and the rest never will.
-            transport.write(_HEAD_CUT_SHORT)
-            return False
-        if (
-            not (incomplete or self._koa_answering_error)
-            or transport is None
-            or transport.get_extra_info("sslcontext")
-        ):
+        if not (incomplete or self._koa_answering_error) or transport.get_extra_info("sslcontext"):
             return False
         # The reader of a cut body gets a 400 to answer with (it is also the
         # ConnectionResetError aiohttp raises when the connection is lost, so
